@@ -1,0 +1,18 @@
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+from django.urls import include, path
+
+from config import views
+
+admin.site.site_header = "Parcours TPE — administration"
+admin.site.site_title = "Parcours TPE"
+admin.site.index_title = "Administration du programme"
+# The admin login goes through allauth's login (rate limits, and MFA once enrolled).
+admin.site.login = secure_admin_login(admin.site.login)
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("compte/", include("allauth.urls")),
+]

@@ -1,0 +1,57 @@
+"""Project-level views: the entry page and the health check."""
+
+import logging
+
+from django.contrib.auth.decorators import login_not_required
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from config.celery import app as celery_app
+
+logger = logging.getLogger(__name__)
+
+
+def home(request):
+    """Staff land on « Pilotage », everyone else on « Mon espace »."""
+    memberships = (
+        request.user.memberships.active()
+        .select_related("organisation")
+        .order_by("organisation__name")
+    )
+    return render(request, "home.html", {"memberships": memberships})
+
+
+def _check_database():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+
+
+def _check_broker():
+    with celery_app.connection_for_write() as conn:
+        conn.ensure_connection(max_retries=1, timeout=2)
+
+
+@login_not_required
+@never_cache
+@require_GET
+def healthz(request):
+    """Public health check for the load balancer: database and broker, as JSON.
+
+    Answers 200 when both are reachable, 503 otherwise; says which part failed but
+    never why (no host names or credentials leave the server)."""
+    checks = {}
+    for name, check in (("database", _check_database), ("broker", _check_broker)):
+        try:
+            check()
+            checks[name] = "ok"
+        except Exception:
+            logger.exception("Health check failed: %s", name)
+            checks[name] = "error"
+    healthy = all(value == "ok" for value in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503
+    )

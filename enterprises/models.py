@@ -1,0 +1,1 @@
+"""The TPE and what happens to them. The models arrive with the registry issue."""
