@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "programme",
     "enterprises",
     "grant",
+    "config.apps.ProjectConfig",
 ]
 
 MIDDLEWARE = [
@@ -259,6 +260,7 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+FORMS_URLFIELD_ASSUME_HTTPS = True
 
 # --- E-mail ----------------------------------------------------------------------
 

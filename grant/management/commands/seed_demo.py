@@ -1,0 +1,39 @@
+"""Demo data for a newcomer: accounts for each role and enterprises in the QPVs.
+
+In `grant`, the top layer, so that each issue can add its own objects here."""
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from enterprises.demo import seed_enterprises
+from partners.demo import DEFAULT_PASSWORD, create_demo_accounts
+
+
+class Command(BaseCommand):
+    help = "Crée les données de démonstration (comptes de chaque rôle, entreprises dans les QPV)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--seed", type=int, default=2022, help="Graine (résultat reproductible)."
+        )
+        parser.add_argument(
+            "--enterprises", type=int, default=40, help="Nombre d'entreprises (défaut : 40)."
+        )
+        parser.add_argument(
+            "--password",
+            default=DEFAULT_PASSWORD,
+            help=f"Mot de passe des comptes de démonstration (défaut : {DEFAULT_PASSWORD}).",
+        )
+
+    def handle(self, *args, **options):
+        if options["enterprises"] < 0:
+            raise CommandError("--enterprises doit être positif ou nul.")
+        call_command("load_reference_data", verbosity=options["verbosity"])
+        with transaction.atomic():
+            users = create_demo_accounts(options["password"])
+            enterprises = seed_enterprises(options["enterprises"], options["seed"])
+        self.stdout.write(f"{len(users)} comptes de démonstration, {len(enterprises)} entreprises.")
+        for user in users:
+            self.stdout.write(f"  {user.email}")
+        self.stdout.write(self.style.SUCCESS("Données de démonstration prêtes."))

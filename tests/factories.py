@@ -1,0 +1,146 @@
+"""factory_boy factories, one per model."""
+
+import datetime
+from decimal import Decimal
+
+import factory
+from stdnum import luhn
+
+from enterprises.enums import QpvSource, Source
+from enterprises.models import Enterprise
+from grant.models import Convention
+from partners.enums import OrganisationKind, Role
+from partners.models import Membership, Organisation, User
+from programme.enums import PlaceKind, QpvGeneration, TermFamily
+from programme.models import Action, NafCode, Place, Programme, Qpv, Term
+
+# A square around La Paillade (Mosson) for factory-made QPVs.
+SQUARE = {
+    "type": "Polygon",
+    "coordinates": [[[3.81, 43.62], [3.83, 43.62], [3.83, 43.64], [3.81, 43.64], [3.81, 43.62]]],
+}
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+        django_get_or_create = ["name"]
+
+    name = factory.Sequence(lambda n: f"Structure {n}")
+    kind = OrganisationKind.ASSOCIATION_QPV
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ["email"]
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"personne{n}@example.test")
+    first_name = factory.Faker("first_name", locale="fr_FR")
+    last_name = factory.Faker("last_name", locale="fr_FR")
+    password = factory.django.Password("mot-de-passe-de-test")
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    role = Role.CONSEILLER
+
+
+class QpvFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Qpv
+
+    generation = QpvGeneration.G2015
+    code = factory.Sequence(lambda n: f"QP099{n:03d}")
+    name = factory.Sequence(lambda n: f"Quartier {n}")
+    commune = "Montpellier"
+    valid_from = datetime.date(2015, 1, 1)
+    polygon = SQUARE
+
+
+class NafCodeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = NafCode
+        django_get_or_create = ["code"]
+
+    code = "47.11B"
+    label = "Commerce d'alimentation générale"
+    class_code = "47.11"
+    group_code = "47.1"
+    division = "47"
+    section = "G"
+    section_label = "COMMERCE ; RÉPARATION D'AUTOMOBILES ET DE MOTOCYCLES"
+
+
+class TermFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Term
+
+    family = TermFamily.THEMATIQUE
+    code = factory.Sequence(lambda n: f"theme_{n}")
+    label = factory.Sequence(lambda n: f"Thème {n}")
+
+
+class ProgrammeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Programme
+
+    code = factory.Sequence(lambda n: f"programme-{n}")
+    name = factory.Sequence(lambda n: f"Programme {n}")
+    owner = factory.SubFactory(OrganisationFactory, kind=OrganisationKind.COLLECTIVITE)
+
+
+class ActionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Action
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    code = factory.Sequence(lambda n: f"action-{n}")
+    name = factory.Sequence(lambda n: f"Action {n}")
+    lead = factory.SubFactory(OrganisationFactory, kind=OrganisationKind.OPERATEUR)
+
+
+class PlaceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Place
+
+    name = factory.Sequence(lambda n: f"Lieu {n}")
+    kind = PlaceKind.TIERS_LIEU
+    commune = "Montpellier"
+
+
+class ConventionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Convention
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    title = "Convention de test"
+    funder = factory.SubFactory(OrganisationFactory, kind=OrganisationKind.FINANCEUR)
+    beneficiary = factory.SelfAttribute("programme.owner")
+    deliberation_number = factory.Sequence(lambda n: f"M2099-{n:03d}")
+    deliberation_date = datetime.date(2022, 10, 4)
+    prefecture_act_id = factory.Sequence(lambda n: f"034-TEST-{n}")
+    max_amount = Decimal("40000.00")
+
+
+def valid_siret(n):
+    """A deterministic SIRET passing Luhn, from a small integer."""
+    siren = f"{(12345678 + n * 7919) % 100_000_000:08d}"
+    siren += luhn.calc_check_digit(siren)
+    nic = f"{n % 10000:04d}"
+    return siren + nic + luhn.calc_check_digit(siren + nic)
+
+
+class EnterpriseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Enterprise
+
+    siret = factory.Sequence(valid_siret)
+    name = factory.Sequence(lambda n: f"ENTREPRISE {n}")
+    source = Source.TERRAIN
+    qpv_source = QpvSource.NONE

@@ -1,0 +1,56 @@
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+
+from enterprises.models import Enterprise
+from partners.models import Membership, User
+from programme.models import Qpv
+
+pytestmark = pytest.mark.django_db
+
+
+def seed(*args):
+    call_command("seed_demo", *args, verbosity=0)
+
+
+def test_demo_accounts_for_each_role():
+    seed("--enterprises", "5")
+    pilotage = User.objects.get(email="pilotage@demo.test")
+    assert pilotage.is_staff
+    assert authenticate(email="conseiller1@demo.test", password="demo-parcours-tpe")
+    roles = dict(Membership.objects.values_list("user__email", "organisation__name"))
+    assert roles["axents@demo.test"] == "Axents"
+    assert roles["conseiller1@demo.test"] != roles["conseiller2@demo.test"]
+    assert Membership.objects.get(user__email="association@demo.test").organisation.kind == (
+        "association_qpv"
+    )
+
+
+def test_password_option():
+    seed("--enterprises", "0", "--password", "un-autre-mot-de-passe")
+    assert authenticate(email="axents@demo.test", password="un-autre-mot-de-passe")
+    assert not authenticate(email="axents@demo.test", password="demo-parcours-tpe")
+
+
+def test_enterprises_lie_in_their_qpv_and_are_deterministic():
+    seed("--enterprises", "60", "--seed", "7")
+    first = list(
+        Enterprise.objects.order_by("siret").values_list("siret", "name", "latitude", "qpv_id")
+    )
+    assert len(first) == 60
+    assert Enterprise.objects.filter(qpv__isnull=False).values("qpv").distinct().count() == 12
+    assert Enterprise.objects.filter(qpv__isnull=True).exists()
+    for enterprise in Enterprise.objects.select_related("qpv"):
+        assert Qpv.objects.containing(enterprise.latitude, enterprise.longitude) == enterprise.qpv
+        assert enterprise.postcode.startswith("34") and enterprise.commune == "Montpellier"
+    seed("--enterprises", "60", "--seed", "7")
+    again = list(
+        Enterprise.objects.order_by("siret").values_list("siret", "name", "latitude", "qpv_id")
+    )
+    assert again == first
+
+
+def test_another_seed_gives_other_enterprises():
+    seed("--enterprises", "10", "--seed", "1")
+    seed("--enterprises", "10", "--seed", "2")
+    assert Enterprise.objects.count() == 20

@@ -1,0 +1,76 @@
+import pytest
+
+from programme.geo import QpvLocator, geometry_contains, ring_position
+from programme.models import Qpv
+
+from ..factories import QpvFactory
+
+
+@pytest.mark.django_db
+class TestShippedPolygons:
+    @pytest.fixture(autouse=True)
+    def _reference(self, reference_data):
+        pass
+
+    def test_la_paillade_is_in_mosson(self):
+        assert Qpv.objects.containing(43.6321, 3.8200).code == "QP034005"
+
+    def test_place_de_la_comedie_is_in_no_qpv(self):
+        assert Qpv.objects.containing(43.6086, 3.8797) is None
+
+    def test_another_continent_is_in_no_qpv(self):
+        assert Qpv.objects.containing(40.7128, -74.0060) is None  # New York
+        assert Qpv.objects.containing(-43.6321, -3.8200) is None  # mirror of La Paillade
+
+    def test_the_2024_generation_has_no_polygon_yet(self):
+        assert Qpv.objects.containing(43.6321, 3.8200, generation=2024) is None
+
+    def test_a_vertex_of_a_boundary_gives_a_stable_answer(self):
+        mosson = Qpv.objects.get(code="QP034005")
+        lon, lat = mosson.polygon["coordinates"][0][3]
+        answers = {Qpv.objects.containing(lat, lon).code for _ in range(5)}
+        assert answers == {"QP034005"}
+
+    def test_the_middle_of_an_edge_counts_as_inside(self):
+        celleneuve = Qpv.objects.get(code="QP034004")
+        (x1, y1), (x2, y2) = celleneuve.polygon["coordinates"][0][:2]
+        assert Qpv.objects.containing((y1 + y2) / 2, (x1 + x2) / 2) == celleneuve
+
+
+@pytest.mark.django_db
+def test_on_a_shared_boundary_the_smallest_code_wins():
+    left = {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]]}
+    right = {"type": "Polygon", "coordinates": [[[1, 0], [2, 0], [2, 1], [1, 1], [1, 0]]]}
+    QpvFactory(code="QP099002", name="Gauche", polygon=left)
+    QpvFactory(code="QP099001", name="Droite", polygon=right)
+    assert Qpv.objects.containing(0.5, 1.0).name == "Droite"
+    assert Qpv.objects.containing(0.5, 0.5).name == "Gauche"
+    assert Qpv.objects.containing(0.5, 1.5).name == "Droite"
+
+
+def test_a_hole_is_outside():
+    outer = [[0, 0], [4, 0], [4, 4], [0, 4], [0, 0]]
+    hole = [[1, 1], [3, 1], [3, 3], [1, 3], [1, 1]]
+    polygon = {"type": "Polygon", "coordinates": [outer, hole]}
+    assert not geometry_contains(polygon, 2, 2)
+    assert geometry_contains(polygon, 0.5, 0.5)
+    assert geometry_contains(polygon, 1, 2)  # on the hole's edge: boundary counts as inside
+    multi = {
+        "type": "MultiPolygon",
+        "coordinates": [[outer], [[[10, 10], [11, 10], [11, 11], [10, 10]]]],
+    }
+    assert geometry_contains(multi, 10.9, 10.5)
+    assert not geometry_contains(multi, 10.1, 10.9)
+
+
+def test_ring_position():
+    square = [[0, 0], [2, 0], [2, 2], [0, 2], [0, 0]]
+    assert ring_position(1, 1, square) == 1
+    assert ring_position(2, 1, square) == 0
+    assert ring_position(0, 0, square) == 0
+    assert ring_position(3, 1, square) == -1
+    assert ring_position(1, 2.0000001, square) == -1
+
+
+def test_locator_without_coordinates_says_none():
+    assert QpvLocator([]).locate(None, 3.8) is None
