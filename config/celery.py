@@ -10,12 +10,20 @@ app = Celery("parcours_tpe")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
+FILESYSTEM_FOLDERS = ("data_folder_in", "data_folder_out", "processed_folder")
 
-def ensure_broker_dirs():
-    """Create the folders of the filesystem broker (no-op when Redis is the broker)."""
-    from django.conf import settings
 
-    options = getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", {})
-    for key in ("data_folder_in", "data_folder_out", "processed_folder"):
-        if key in options:
-            os.makedirs(options[key], exist_ok=True)
+def broker_folders(celery_app=app):
+    """The folders of the filesystem broker (none when another broker is used)."""
+    if not str(celery_app.conf.broker_url).startswith("filesystem://"):
+        return []
+    options = celery_app.conf.broker_transport_options or {}
+    return sorted({options[key] for key in FILESYSTEM_FOLDERS if options.get(key)})
+
+
+@app.on_after_configure.connect
+def _create_broker_folders(sender, **kwargs):
+    # Kombu's filesystem transport fails on a missing folder: create them up front,
+    # for the worker and for any process that sends a task.
+    for folder in broker_folders(sender):
+        os.makedirs(folder, exist_ok=True)

@@ -1,6 +1,7 @@
 """Project-level views: the entry page and the health check."""
 
 import logging
+import os
 
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
@@ -10,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from config.celery import app as celery_app
+from config.celery import broker_folders
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +33,9 @@ def _check_database():
 
 
 def _check_broker():
+    for folder in broker_folders():
+        if not os.access(folder, os.W_OK):
+            raise OSError("filesystem broker folder missing or read-only")
     with celery_app.connection_for_write() as conn:
         conn.ensure_connection(max_retries=1, timeout=2)
 
