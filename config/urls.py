@@ -15,4 +15,6 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("compte/", include("allauth.urls")),
+    path("", include("partners.urls")),
+    path("", include("grant.urls")),
 ]

@@ -6,7 +6,7 @@ import os
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -18,12 +18,7 @@ logger = logging.getLogger(__name__)
 
 def home(request):
     """Staff land on « Pilotage », everyone else on « Mon espace »."""
-    memberships = (
-        request.user.memberships.active()
-        .select_related("organisation")
-        .order_by("organisation__name")
-    )
-    return render(request, "home.html", {"memberships": memberships})
+    return redirect("grant:pilotage" if request.user.is_staff else "partners:workspace")
 
 
 def _check_database():

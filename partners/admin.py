@@ -1,8 +1,15 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
 
-from .models import Membership, Organisation, User
+from .enums import EmailStatus
+from .forms import StaffInvitationForm
+from .models import AuthEvent, Invitation, Membership, Organisation, OutboundEmail, User
 
 
 class MembershipInline(admin.TabularInline):
@@ -77,3 +84,139 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "user__first_name", "user__last_name", "organisation__name"]
     autocomplete_fields = ["user", "organisation"]
     list_select_related = ["user", "organisation"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    """Invitations are made with « Inviter une personne », which sends the e-mail."""
+
+    list_display = [
+        "email",
+        "organisation",
+        "role",
+        "invited_by",
+        "sent_at",
+        "expires_at",
+        "accepted_at",
+    ]
+    list_filter = ["role", "organisation", ("accepted_at", admin.EmptyFieldListFilter)]
+    search_fields = ["email", "organisation__name"]
+    list_select_related = ["organisation", "invited_by"]
+    readonly_fields = [
+        "email",
+        "organisation",
+        "role",
+        "invited_by",
+        "created_at",
+        "sent_at",
+        "expires_at",
+        "accepted_at",
+        "accepted_by",
+    ]
+    actions = ["resend"]
+
+    def has_add_permission(self, request):
+        return False  # replaced by the invite view below, which sends the e-mail
+
+    def get_urls(self):
+        urls = super().get_urls()
+        custom = [
+            path(
+                "inviter/",
+                self.admin_site.admin_view(self.invite_view),
+                name="partners_invitation_invite",
+            ),
+        ]
+        return custom + urls
+
+    def invite_view(self, request):
+        if not request.user.is_staff:
+            raise PermissionDenied
+        form = StaffInvitationForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            with transaction.atomic():
+                invitation = Invitation.invite(
+                    form.cleaned_data["email"],
+                    form.cleaned_data["organisation"],
+                    form.cleaned_data["role"],
+                    request.user,
+                )
+            if invitation is None:
+                self.message_user(
+                    request,
+                    "Un compte existait déjà pour cette adresse : la personne a été ajoutée "
+                    "à la structure et prévenue par e-mail.",
+                    messages.SUCCESS,
+                )
+                return redirect("admin:partners_membership_changelist")
+            self.message_user(
+                request,
+                f"Invitation envoyée à {invitation.email} (valable 7 jours).",
+                messages.SUCCESS,
+            )
+            return redirect("admin:partners_invitation_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Inviter une personne",
+            "form": form,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/partners/invitation/invite.html", context)
+
+    @admin.action(description="Renvoyer l'invitation (nouveau lien valable 7 jours)")
+    def resend(self, request, queryset):
+        sent = 0
+        for invitation in queryset.filter(accepted_at=None).select_related("organisation"):
+            with transaction.atomic():
+                Invitation.invite(
+                    invitation.email, invitation.organisation, invitation.role, request.user
+                )
+            sent += 1
+        self.message_user(request, f"{sent} invitation(s) renvoyée(s).", messages.SUCCESS)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AuthEvent)
+class AuthEventAdmin(ReadOnlyAdmin):
+    list_display = [
+        "created_at",
+        "kind",
+        "user",
+        "email",
+        "ip_address",
+        "organisation",
+        "actor",
+        "detail",
+    ]
+    list_filter = ["kind", ("created_at", admin.DateFieldListFilter), "organisation"]
+    search_fields = ["email", "user__email", "ip_address", "detail"]
+    list_select_related = ["user", "actor", "organisation"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(OutboundEmail)
+class OutboundEmailAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "to", "subject", "status", "attempts", "sent_at", "last_error"]
+    list_filter = ["status"]
+    search_fields = ["to", "subject"]
+    exclude = ["body_text", "body_html"]
+    actions = ["send_again"]
+
+    @admin.action(description="Renvoyer les e-mails en échec")
+    def send_again(self, request, queryset):
+        from .tasks import send_email
+
+        failed = list(queryset.filter(status=EmailStatus.FAILED).values_list("pk", flat=True))
+        for pk in failed:
+            send_email.delay_on_commit(pk)
+        self.message_user(request, f"{len(failed)} e-mail(s) remis dans la file d'envoi.")

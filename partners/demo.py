@@ -1,5 +1,6 @@
 """Demo accounts, one per role, for `manage.py seed_demo` (documented in the README)."""
 
+from allauth.account.models import EmailAddress
 from django.db import transaction
 
 from .enums import Role
@@ -42,6 +43,9 @@ def create_demo_accounts(password=DEFAULT_PASSWORD):
         )
         user.set_password(password)
         user.save(update_fields=["password"])
+        EmailAddress.objects.update_or_create(
+            user=user, email=email, defaults={"verified": True, "primary": True}
+        )
         Membership.objects.update_or_create(
             user=user, organisation=organisation, defaults={"role": role, "is_active": True}
         )

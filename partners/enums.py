@@ -22,3 +22,33 @@ class Role(models.TextChoices):
 class EmailFrequency(models.TextChoices):
     IMMEDIATE = "immediate", "un e-mail par évènement"
     WEEKLY = "weekly", "un récapitulatif hebdomadaire"
+
+
+class AuthEventKind(models.TextChoices):
+    LOGIN = "login", "connexion"
+    LOGIN_FAILED = "login_failed", "échec de connexion"
+    LOGOUT = "logout", "déconnexion"
+    MFA_ADDED = "mfa_added", "double authentification activée"
+    MFA_REMOVED = "mfa_removed", "double authentification retirée"
+    MFA_RESET = "mfa_reset", "codes de secours régénérés"
+    MFA_FAILED = "mfa_failed", "code de double authentification refusé"
+    PASSWORD_CHANGED = "password_changed", "mot de passe changé"
+    PASSWORD_RESET = "password_reset", "mot de passe réinitialisé"
+    EMAIL_CHANGED = "email_changed", "adresse e-mail changée"
+    INVITATION_SENT = "invitation_sent", "invitation envoyée"
+    INVITATION_ACCEPTED = "invitation_accepted", "invitation acceptée"
+    INVITATION_REFUSED = "invitation_refused", "lien d'invitation refusé"
+    MEMBERSHIP_ADDED = "membership_added", "ajout à une structure"
+    ROLE_CHANGED = "role_changed", "rôle changé"
+    MEMBERSHIP_DEACTIVATED = "membership_deactivated", "retrait d'une structure"
+    MEMBERSHIP_REACTIVATED = "membership_reactivated", "retour dans une structure"
+    ACCOUNT_DEACTIVATED = "account_deactivated", "compte désactivé"
+    ACCOUNT_REACTIVATED = "account_reactivated", "compte réactivé"
+    SESSION_REFUSED = "session_refused", "session d'un compte désactivé refusée"
+
+
+class EmailStatus(models.TextChoices):
+    QUEUED = "queued", "en attente"
+    SENDING = "sending", "en cours d'envoi"
+    SENT = "sent", "envoyé"
+    FAILED = "failed", "échec"

@@ -1,11 +1,18 @@
 """The network: organisations, the people who log in, and who belongs where."""
 
+import datetime
+import secrets
+
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core import signing
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from .enums import EmailFrequency, OrganisationKind, Role
+from .enums import AuthEventKind, EmailFrequency, EmailStatus, OrganisationKind, Role
+
+INVITATION_VALIDITY = datetime.timedelta(days=7)
+INVITATION_SALT = "partners.invitation"
 
 
 class Organisation(models.Model):
@@ -158,3 +165,233 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} — {self.organisation} ({self.get_role_display()})"
+
+
+class Invitation(models.Model):
+    """An invitation to join an organisation with a role: the only way in.
+
+    The link carries a signed token (invitation id + a random nonce): tampering breaks
+    the signature, a new sending changes the nonce, acceptance makes it single-use."""
+
+    email = models.EmailField("adresse e-mail")
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="invitations",
+        verbose_name="structure",
+    )
+    role = models.CharField("rôle", max_length=20, choices=Role.choices, default=Role.CONSEILLER)
+    invited_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="sent_invitations",
+        verbose_name="invité par",
+    )
+    nonce = models.CharField(max_length=32, default="", editable=False)
+    created_at = models.DateTimeField("créée le", auto_now_add=True)
+    sent_at = models.DateTimeField("envoyée le", null=True, blank=True)
+    expires_at = models.DateTimeField("expire le", null=True, blank=True)
+    accepted_at = models.DateTimeField("acceptée le", null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="accepted_invitations",
+        verbose_name="acceptée par",
+    )
+
+    class Meta:
+        verbose_name = "invitation"
+        verbose_name_plural = "invitations"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.email} → {self.organisation}"
+
+    def renew(self, now=None):
+        """Prepare a new link, valid 7 days; any earlier link stops working."""
+        now = now or timezone.now()
+        self.nonce = secrets.token_hex(16)
+        self.sent_at = now
+        self.expires_at = now + INVITATION_VALIDITY
+
+    @property
+    def token(self):
+        return signing.dumps({"id": self.pk, "nonce": self.nonce}, salt=INVITATION_SALT)
+
+    @property
+    def is_accepted(self):
+        return self.accepted_at is not None
+
+    def is_expired(self, now=None):
+        return self.expires_at is not None and (now or timezone.now()) >= self.expires_at
+
+    @property
+    def url(self):
+        from django.conf import settings
+        from django.urls import reverse
+
+        return settings.SITE_URL + reverse("partners:accept_invitation", args=[self.token])
+
+    @classmethod
+    def invite(cls, email, organisation, role, invited_by):
+        """Invite someone; an existing account gets the membership at once instead.
+
+        Returns the invitation, or None when a membership was added directly. The
+        e-mail leaves after the transaction commits."""
+        from . import audit
+        from .emails import queue_templated_email
+        from .enums import AuthEventKind
+
+        email = User.objects.normalize_email(email).strip().lower()
+        context = {"organisation": organisation, "role": Role(role).label, "invited_by": invited_by}
+        user = User.objects.filter(email__iexact=email).first()
+        if user is not None:
+            membership = Membership.objects.filter(user=user, organisation=organisation).first()
+            if membership is None:
+                Membership.objects.create(user=user, organisation=organisation, role=role)
+            else:
+                membership.role, membership.is_active = role, True
+                membership.save()
+            if not user.is_active:
+                user.is_active = True
+                user.save()
+            queue_templated_email("membership-added", user.email, {**context, "user": user})
+            return None
+        invitation = (
+            cls.objects.filter(email__iexact=email, organisation=organisation, accepted_at=None)
+            .order_by("-created_at")
+            .first()
+        ) or cls(email=email, organisation=organisation)
+        invitation.role, invitation.invited_by = role, invited_by
+        invitation.renew()
+        invitation.save()
+        queue_templated_email("invitation", email, {**context, "invitation": invitation})
+        audit.record(
+            AuthEventKind.INVITATION_SENT,
+            email=email,
+            organisation=organisation,
+            detail=f"rôle : {Role(role).label}",
+        )
+        return invitation
+
+    def accept(self, user):
+        """Make `user` a member with the invited role; the link is then used up."""
+        from . import audit
+        from .enums import AuthEventKind
+
+        membership, created = Membership.objects.get_or_create(
+            user=user, organisation=self.organisation, defaults={"role": self.role}
+        )
+        if not created and (membership.role != self.role or not membership.is_active):
+            membership.role, membership.is_active = self.role, True
+            membership.save()
+        self.accepted_at, self.accepted_by = timezone.now(), user
+        self.save(update_fields=["accepted_at", "accepted_by"])
+        audit.record(AuthEventKind.INVITATION_ACCEPTED, user=user, organisation=self.organisation)
+        return membership
+
+    @classmethod
+    def from_token(cls, token):
+        """The invitation a link points to, or None when the token is forged or stale."""
+        try:
+            data = signing.loads(token, salt=INVITATION_SALT)
+        except signing.BadSignature:
+            return None
+        if not isinstance(data, dict):
+            return None
+        invitation = cls.objects.filter(pk=data.get("id")).select_related("organisation").first()
+        if invitation is None or not secrets.compare_digest(
+            invitation.nonce, str(data.get("nonce"))
+        ):
+            return None
+        return invitation
+
+
+class AuthEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("Le journal d'authentification ne se modifie pas.")
+
+    def delete(self):
+        raise PermissionError("Le journal d'authentification ne s'efface pas.")
+
+
+class AuthEvent(models.Model):
+    """Append-only journal of authentication and account events (who, when, from where)."""
+
+    kind = models.CharField("évènement", max_length=30, choices=AuthEventKind.choices)
+    created_at = models.DateTimeField("date", default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="auth_events",
+        verbose_name="compte concerné",
+    )
+    actor = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="auteur",
+    )
+    email = models.CharField("adresse saisie", max_length=254, blank=True)
+    ip_address = models.GenericIPAddressField("adresse IP", null=True, blank=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="structure",
+    )
+    detail = models.CharField("détail", max_length=255, blank=True)
+
+    objects = AuthEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "évènement de sécurité"
+        verbose_name_plural = "journal de sécurité"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} — {self.user or self.email}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("Le journal d'authentification ne se modifie pas.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Le journal d'authentification ne s'efface pas.")
+
+
+class OutboundEmail(models.Model):
+    """An e-mail waiting for, or done with, the Celery task that sends it.
+
+    Rendered in the request, sent by a task: nothing is lost if a process dies.
+    The bodies (which may hold single-use links) are emptied once sent."""
+
+    to = models.EmailField("destinataire")
+    subject = models.CharField("objet", max_length=255)
+    body_text = models.TextField("texte", blank=True)
+    body_html = models.TextField("HTML", blank=True)
+    status = models.CharField(
+        "statut", max_length=10, choices=EmailStatus.choices, default=EmailStatus.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField("tentatives", default=0)
+    last_error = models.CharField("dernière erreur", max_length=255, blank=True)
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    sent_at = models.DateTimeField("envoyé le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "e-mail envoyé"
+        verbose_name_plural = "e-mails envoyés"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.subject} → {self.to}"

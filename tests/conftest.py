@@ -12,9 +12,9 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 
-from partners.enums import Role
+from partners.enums import OrganisationKind, Role
 
-from .factories import MembershipFactory, OrganisationFactory, UserFactory
+from .factories import MembershipFactory, OrganisationFactory, UserFactory, enable_totp
 
 IN_CI = bool(os.environ.get("CI"))
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -107,7 +107,25 @@ def charlie(organisation_b):
 
 @pytest.fixture
 def staff(db):
-    return UserFactory(email="staff@example.test", is_staff=True, is_superuser=True)
+    """Métropole staff, with TOTP enrolled as the rule requires (secret: staff.totp_secret)."""
+    user = UserFactory(email="staff@example.test", is_staff=True, is_superuser=True)
+    MembershipFactory(
+        user=user,
+        organisation=OrganisationFactory(
+            name="Montpellier Méditerranée Métropole", kind=OrganisationKind.COLLECTIVITE
+        ),
+        role=Role.ADMIN,
+    )
+    user.totp_secret = enable_totp(user)
+    return user
+
+
+@pytest.fixture
+def org_admin(organisation_a):
+    """The administrateur of organisation A."""
+    user = UserFactory(email="admin-a@example.test", first_name="Adèle")
+    MembershipFactory(user=user, organisation=organisation_a, role=Role.ADMIN)
+    return user
 
 
 # --- Browser -------------------------------------------------------------------

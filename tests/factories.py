@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 import factory
+from allauth.account.models import EmailAddress
 from stdnum import luhn
 
 from enterprises.enums import QpvSource, Source
@@ -40,6 +41,14 @@ class UserFactory(factory.django.DjangoModelFactory):
     first_name = factory.Faker("first_name", locale="fr_FR")
     last_name = factory.Faker("last_name", locale="fr_FR")
     password = factory.django.Password("mot-de-passe-de-test")
+
+    @factory.post_generation
+    def verified_email(self, create, extracted, **kwargs):
+        """Accounts made by invitation have a verified address; so do the test ones."""
+        if create and extracted is not False:
+            EmailAddress.objects.get_or_create(
+                user=self, email=self.email, defaults={"verified": True, "primary": True}
+            )
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):
@@ -144,3 +153,27 @@ class EnterpriseFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"ENTREPRISE {n}")
     source = Source.TERRAIN
     qpv_source = QpvSource.NONE
+
+
+def enable_totp(user):
+    """Enrol TOTP (and recovery codes) for a user; returns the secret to compute codes."""
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    RecoveryCodes.activate(user)
+    return secret
+
+
+def totp_code(secret, offset=0):
+    """The TOTP code valid now (offset in periods: -1 is the previous one)."""
+    from allauth.mfa.totp.internal.auth import (
+        format_hotp_value,
+        hotp_value,
+        yield_hotp_counters_from_time,
+    )
+
+    counters = list(yield_hotp_counters_from_time())
+    current = counters[len(counters) // 2]
+    return format_hotp_value(hotp_value(secret, current + offset))

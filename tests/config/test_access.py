@@ -29,7 +29,7 @@ def test_login_with_email_lands_on_home(client, alice):
         "/compte/login/", {"login": "ALICE@example.test", "password": "mot-de-passe-de-test"}
     )
     assert response.status_code == 302
-    page = client.get(response["Location"])
+    page = client.get(response["Location"], follow=True)
     assert "Mon espace" in page.content.decode()
     assert "Structure A" in page.content.decode()
 
@@ -42,7 +42,7 @@ def test_wrong_password_gets_a_french_message(client, alice):
 
 def test_staff_land_on_pilotage(client, staff):
     client.force_login(staff)
-    assert "Pilotage" in client.get("/").content.decode()
+    assert "Pilotage" in client.get("/", follow=True).content.decode()
 
 
 def test_unknown_page_is_a_french_404(client, alice):

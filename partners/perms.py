@@ -1,0 +1,47 @@
+"""Who may do what in an organisation: small named predicates."""
+
+from .enums import Role
+from .models import Membership
+
+WRITING_ROLES = (Role.ADMIN, Role.CONSEILLER)
+
+
+def active_role(user, organisation):
+    """The user's role in the organisation, or None without an active membership."""
+    if not user.is_authenticated:
+        return None
+    return (
+        Membership.objects.active()
+        .filter(user=user, organisation=organisation)
+        .values_list("role", flat=True)
+        .first()
+    )
+
+
+def can_see_organisation(user, organisation):
+    """Staff see every organisation; members see their own."""
+    return user.is_staff or active_role(user, organisation) is not None
+
+
+def can_manage_members(user, organisation):
+    """Staff, or the organisation's administrateur: invite, change roles, deactivate."""
+    return user.is_staff or active_role(user, organisation) == Role.ADMIN
+
+
+def can_write(user, organisation):
+    """Staff, administrateurs and conseillers write; lecteurs only read."""
+    return user.is_staff or active_role(user, organisation) in WRITING_ROLES
+
+
+def manageable_organisations(user):
+    """The organisations whose members the user may manage (staff: use the admin)."""
+    from .models import Organisation
+
+    if user.is_staff:
+        return Organisation.objects.filter(is_active=True)
+    return Organisation.objects.filter(
+        is_active=True,
+        memberships__user=user,
+        memberships__is_active=True,
+        memberships__role=Role.ADMIN,
+    ).distinct()

@@ -1,0 +1,231 @@
+"""« Mon espace », the members of my organisation, and accepting an invitation."""
+
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from . import audit, perms
+from .enums import AuthEventKind, Role
+from .forms import AcceptInvitationForm, InvitationForm, RoleForm
+from .models import Invitation, Organisation, User
+
+
+def workspace(request):
+    """« Mon espace »: who I am, my organisations and roles, my security settings."""
+    memberships = request.user.memberships.active().select_related("organisation")
+    return render(
+        request,
+        "partners/workspace.html",
+        {
+            "memberships": memberships,
+            "has_mfa": Authenticator.objects.filter(
+                user=request.user, type=Authenticator.Type.TOTP
+            ).exists(),
+        },
+    )
+
+
+def _organisation_for(request, pk):
+    """An organisation the user belongs to (staff: any); others get 404."""
+    queryset = Organisation.objects.filter(is_active=True)
+    if not request.user.is_staff:
+        queryset = queryset.filter(memberships__user=request.user, memberships__is_active=True)
+    return get_object_or_404(queryset.distinct(), pk=pk)
+
+
+def members(request, pk):
+    """The members of one of my organisations; its administrateur manages them."""
+    organisation = _organisation_for(request, pk)
+    memberships = organisation.memberships.select_related("user").order_by(
+        "-is_active", "user__last_name", "user__email"
+    )
+    pending = organisation.invitations.filter(accepted_at=None).order_by("-sent_at")
+    return render(
+        request,
+        "partners/members.html",
+        {
+            "organisation": organisation,
+            "memberships": memberships,
+            "pending": pending,
+            "can_manage": perms.can_manage_members(request.user, organisation),
+            "roles": Role.choices,
+        },
+    )
+
+
+def _require_manager(request, organisation):
+    if not perms.can_manage_members(request.user, organisation):
+        raise PermissionDenied("Seul l'administrateur de la structure gère ses membres.")
+
+
+@require_http_methods(["GET", "POST"])
+def invite(request, pk):
+    """An administrateur invites a person into their own organisation."""
+    organisation = _organisation_for(request, pk)
+    _require_manager(request, organisation)
+    form = InvitationForm(request.POST or None, organisation=organisation)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            invitation = Invitation.invite(
+                form.cleaned_data["email"], organisation, form.cleaned_data["role"], request.user
+            )
+        if invitation is None:
+            messages.success(
+                request,
+                "Cette personne avait déjà un compte : elle a été ajoutée à la structure "
+                "et prévenue par e-mail.",
+            )
+        else:
+            messages.success(
+                request, "Invitation envoyée. Le lien est valable 7 jours, une seule fois."
+            )
+        return redirect("partners:members", pk=organisation.pk)
+    return render(request, "partners/invite.html", {"organisation": organisation, "form": form})
+
+
+@require_POST
+def change_role(request, pk, membership_pk):
+    organisation = _organisation_for(request, pk)
+    _require_manager(request, organisation)
+    membership = get_object_or_404(organisation.memberships, pk=membership_pk)
+    form = RoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Rôle inconnu : rien n'a été modifié.")
+    elif membership.user_id == request.user.pk and not request.user.is_staff:
+        messages.error(request, "Vous ne pouvez pas changer votre propre rôle.")
+    else:
+        membership.role = form.cleaned_data["role"]
+        membership.save()
+        messages.success(
+            request, f"{membership.user} est désormais « {membership.get_role_display()} »."
+        )
+    return redirect("partners:members", pk=organisation.pk)
+
+
+@require_POST
+def set_active(request, pk, membership_pk):
+    """Deactivate (or bring back) a member; without any other structure, the account
+    itself is deactivated, which ends its sessions at once."""
+    organisation = _organisation_for(request, pk)
+    _require_manager(request, organisation)
+    membership = get_object_or_404(
+        organisation.memberships.select_related("user"), pk=membership_pk
+    )
+    activate = request.POST.get("active") == "1"
+    if membership.user_id == request.user.pk:
+        messages.error(request, "Vous ne pouvez pas vous retirer vous-même de la structure.")
+        return redirect("partners:members", pk=organisation.pk)
+    with transaction.atomic():
+        membership.is_active = activate
+        membership.save()
+        user = membership.user
+        others = user.memberships.active().exclude(pk=membership.pk).exists()
+        if not activate and not others and not user.is_staff and user.is_active:
+            user.is_active = False
+            user.save()
+        elif activate and not user.is_active:
+            user.is_active = True
+            user.save()
+    if activate:
+        messages.success(request, f"{membership.user} est de nouveau membre de la structure.")
+    else:
+        messages.success(
+            request,
+            f"{membership.user} n'est plus membre de la structure ; ses sessions sont closes.",
+        )
+    return redirect("partners:members", pk=organisation.pk)
+
+
+def _refuse_invitation(request, reason, title, message, status, invitation=None):
+    audit.record(
+        AuthEventKind.INVITATION_REFUSED,
+        email=invitation.email if invitation else "",
+        organisation=invitation.organisation if invitation else None,
+        detail=reason,
+    )
+    return render(
+        request,
+        "partners/invitation_invalid.html",
+        {"title": title, "message": message},
+        status=status,
+    )
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def accept_invitation(request, token):
+    """The invitee's single-use link: choose a password, land in « Mon espace »."""
+    invitation = Invitation.from_token(token)
+    if invitation is None:
+        return _refuse_invitation(
+            request,
+            "lien altéré ou remplacé",
+            "Lien d'invitation invalide",
+            "Ce lien n'est pas valide : il est incomplet, a été modifié, ou une invitation plus "
+            "récente l'a remplacé. Utilisez le lien du dernier e-mail reçu, ou demandez une "
+            "nouvelle invitation.",
+            400,
+        )
+    if invitation.is_accepted:
+        return _refuse_invitation(
+            request,
+            "lien déjà utilisé",
+            "Invitation déjà utilisée",
+            "Cette invitation a déjà été acceptée. Connectez-vous avec votre adresse e-mail et "
+            "votre mot de passe.",
+            410,
+            invitation,
+        )
+    if invitation.is_expired():
+        return _refuse_invitation(
+            request,
+            "lien expiré",
+            "Invitation expirée",
+            "Ce lien était valable 7 jours et a expiré. Demandez à la personne qui vous a "
+            "invité(e) de vous envoyer une nouvelle invitation.",
+            410,
+            invitation,
+        )
+    existing = User.objects.filter(email__iexact=invitation.email).first()
+    if request.user.is_authenticated and request.user != existing:
+        return render(
+            request,
+            "partners/invitation_invalid.html",
+            {
+                "title": "Invitation pour une autre personne",
+                "message": f"Cette invitation est adressée à {invitation.email}. Déconnectez-vous "
+                "puis ouvrez de nouveau le lien.",
+            },
+            status=403,
+        )
+    if existing is not None:
+        # The account was created meanwhile (another invitation): add the membership.
+        with transaction.atomic():
+            invitation.accept(existing)
+        messages.success(request, f"Vous avez rejoint « {invitation.organisation} ».")
+        return redirect("home" if request.user.is_authenticated else "account_login")
+    form = AcceptInvitationForm(request.POST or None, email=invitation.email)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            user = User.objects.create_user(
+                email=invitation.email,
+                password=form.cleaned_data["password1"],
+                first_name=form.cleaned_data["first_name"],
+                last_name=form.cleaned_data["last_name"],
+            )
+            EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+            invitation.accept(user)
+        login(request, user, backend="allauth.account.auth_backends.AuthenticationBackend")
+        messages.success(
+            request, f"Bienvenue ! Votre compte est créé dans « {invitation.organisation} »."
+        )
+        return redirect("home")
+    return render(
+        request, "partners/invitation_accept.html", {"invitation": invitation, "form": form}
+    )
