@@ -1,5 +1,9 @@
+from types import SimpleNamespace
+from urllib.parse import urlsplit
+
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
+from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
 
 from .emails import queue_rendered_message
@@ -13,7 +17,11 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def send_mail(self, template_prefix, email, context):
         # As allauth's own send_mail, except that a Celery task does the sending.
-        request = allauth_context.request
-        ctx = {"request": request, "email": email, "current_site": get_current_site(request)}
+        request = allauth_context.request or self.request
+        if request is not None:
+            site = get_current_site(request)
+        else:  # outside a request (a deferred callback): the configured public address
+            site = SimpleNamespace(domain=urlsplit(settings.SITE_URL).netloc, name="Parcours TPE")
+        ctx = {"request": request, "email": email, "current_site": site}
         ctx.update(context)
         queue_rendered_message(self.render_mail(template_prefix, email, ctx))

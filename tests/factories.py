@@ -177,3 +177,10 @@ def totp_code(secret, offset=0):
     counters = list(yield_hotp_counters_from_time())
     current = counters[len(counters) // 2]
     return format_hotp_value(hotp_value(secret, current + offset))
+
+
+def text(response):
+    """A response's HTML as a person reads it (entities decoded)."""
+    import html
+
+    return html.unescape(response.content.decode())
