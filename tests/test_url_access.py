@@ -1,0 +1,214 @@
+"""Every URL of the project, walked as anonymous, as charlie and as bob.
+
+The walk reads the URL configuration, so a view added by a later issue is covered as
+soon as it exists: a URL that takes an object id must say here how to make alice's
+object, or this test fails and says so."""
+
+import re
+from dataclasses import dataclass
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from partners.enums import Role
+from partners.models import Membership
+
+pytestmark = pytest.mark.django_db
+
+# Views that say `login_not_required` on purpose: authentication pages and health.
+PUBLIC = {
+    "account_login",
+    "account_signup",
+    "account_inactive",
+    "account_reset_password",
+    "account_reset_password_done",
+    "account_reset_password_from_key",
+    "account_reset_password_from_key_done",
+    "account_email_verification_sent",
+    "account_confirm_login_code",
+    "account_logout",
+    "mfa_authenticate",
+    "partners:accept_invitation",
+    "healthz",
+    "admin:login",  # wrapped by secure_admin_login: sends to account_login
+}
+
+
+@dataclass
+class World:
+    """Alice's organisation A and its objects; charlie is in B, bob reads A."""
+
+    alice: object
+    bob: object
+    charlie: object
+    org_admin: object
+    organisation_a: object
+
+
+@dataclass
+class Spec:
+    """How to reach alice's object, who owns it, and whether the URL writes."""
+
+    kwargs: object  # World -> dict
+    write: bool = False
+    owner: str = "alice"  # the fixture allowed to use it
+
+
+# Every project URL that takes arguments, and the writing ones without arguments.
+SPECS = {
+    "partners:members": Spec(lambda w: {"pk": w.organisation_a.pk}),
+    "partners:invite": Spec(lambda w: {"pk": w.organisation_a.pk}, write=True, owner="org_admin"),
+    "partners:change_role": Spec(
+        lambda w: {
+            "pk": w.organisation_a.pk,
+            "membership_pk": Membership.objects.get(user=w.bob).pk,
+        },
+        write=True,
+        owner="org_admin",
+    ),
+    "partners:set_active": Spec(
+        lambda w: {
+            "pk": w.organisation_a.pk,
+            "membership_pk": Membership.objects.get(user=w.bob).pk,
+        },
+        write=True,
+        owner="org_admin",
+    ),
+}
+
+
+def walk(patterns=None, namespace=None, prefix=""):
+    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(pattern, URLResolver):
+            ns = pattern.namespace or namespace
+            if ns and namespace and pattern.namespace:
+                ns = f"{namespace}:{pattern.namespace}"
+            yield from walk(pattern.url_patterns, ns, prefix + str(pattern.pattern))
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            name = f"{namespace}:{pattern.name}" if namespace else pattern.name
+            yield name, prefix + str(pattern.pattern), pattern.callback
+
+
+def arguments(route):
+    return re.findall(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>", route)
+
+
+def dummy_url(name, route):
+    """A URL for a route whose arguments need no real object (public pages, the admin)."""
+    kwargs = {}
+    for a, b in arguments(route):
+        key = a or b
+        kwargs[key] = "1" if key in ("object_id", "pk", "id") else "x"
+    if "uidb36" in kwargs:
+        kwargs["uidb36"], kwargs["key"] = "1", "x-y"
+    if "content_type_id" in kwargs:
+        kwargs["content_type_id"] = "1"
+    if "app_label" in kwargs:
+        kwargs["app_label"] = "partners"
+    try:
+        return reverse(name, kwargs=kwargs)
+    except Exception:
+        return None
+
+
+def project_urls():
+    for name, route, callback in walk():
+        if name.startswith("admin:") or name.startswith("account_") or name.startswith("mfa_"):
+            continue
+        yield name, route, callback
+
+
+@pytest.fixture
+def world(alice, bob, charlie, org_admin, organisation_a):
+    return World(alice, bob, charlie, org_admin, organisation_a)
+
+
+def test_only_the_expected_views_are_public():
+    public = {
+        name
+        for name, _route, callback in walk()
+        if getattr(callback, "login_required", True) is False
+    }
+    assert public - PUBLIC == set(), (
+        "a view skips login: add it to PUBLIC only if it must be public"
+    )
+
+
+def test_every_url_with_arguments_says_how_to_reach_its_object():
+    missing = [
+        name
+        for name, route, _cb in project_urls()
+        if arguments(route) and name not in SPECS and name not in PUBLIC
+    ]
+    assert missing == [], f"add these URL names to SPECS in {__file__}"
+
+
+def test_anonymous_is_sent_to_login_everywhere(client, world):
+    login = reverse("account_login")
+    checked = 0
+    for name, route, _callback in walk():
+        if name in PUBLIC:
+            continue
+        url = (
+            reverse(name, kwargs=SPECS[name].kwargs(world))
+            if name in SPECS
+            else dummy_url(name, route)
+        )
+        if url is None:
+            continue
+        response = client.get(url)
+        assert response.status_code == 302, (name, url, response.status_code)
+        target = response["Location"]
+        if name.startswith("admin:"):
+            # The admin sends to its login, which secure_admin_login sends to ours.
+            target = (
+                client.get(target)["Location"] if target.startswith("/admin/login/") else target
+            )
+        assert target.startswith(login), (name, url, target)
+        checked += 1
+    assert checked > 40
+
+
+def test_charlie_gets_404_on_alices_objects(client, world):
+    client.force_login(world.charlie)
+    for name, spec in SPECS.items():
+        url = reverse(name, kwargs=spec.kwargs(world))
+        assert client.get(url).status_code in (404, 405), (name, "GET")
+        assert client.post(url, {}).status_code == 404, (name, "POST")
+
+
+def test_bob_the_lecteur_cannot_write(client, world):
+    client.force_login(world.bob)
+    for name, spec in SPECS.items():
+        if spec.write:
+            url = reverse(name, kwargs=spec.kwargs(world))
+            assert (
+                client.post(
+                    url, {"role": Role.ADMIN, "active": "0", "email": "x@example.test"}
+                ).status_code
+                == 403
+            ), name
+    assert Membership.objects.get(user=world.bob).role == Role.LECTEUR
+
+
+def test_the_owner_is_allowed(client, world):
+    for name, spec in SPECS.items():
+        client.force_login(getattr(world, spec.owner))
+        url = reverse(name, kwargs=spec.kwargs(world))
+        response = (
+            client.post(url, {"role": Role.LECTEUR, "active": "1"})
+            if spec.write
+            else client.get(url)
+        )
+        assert response.status_code in (200, 302), (name, response.status_code)
+
+
+def test_non_staff_never_reach_the_admin(client, world):
+    client.force_login(world.alice)
+    for name, route, _cb in walk():
+        if not name.startswith("admin:"):
+            continue
+        url = dummy_url(name, route)
+        if url is None:
+            continue
+        assert client.get(url, follow=True).status_code in (403, 404), name
