@@ -4,7 +4,6 @@ from urllib.parse import urlsplit
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from django.conf import settings
-from django.contrib.sites.shortcuts import get_current_site
 
 from .emails import queue_rendered_message
 
@@ -18,10 +17,9 @@ class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix, email, context):
         # As allauth's own send_mail, except that a Celery task does the sending.
         request = allauth_context.request or self.request
-        if request is not None:
-            site = get_current_site(request)
-        else:  # outside a request (a deferred callback): the configured public address
-            site = SimpleNamespace(domain=urlsplit(settings.SITE_URL).netloc, name="Parcours TPE")
+        # Outside a request (a deferred callback), the configured public address.
+        domain = request.get_host() if request is not None else urlsplit(settings.SITE_URL).netloc
+        site = SimpleNamespace(domain=domain, name="Parcours TPE")
         ctx = {"request": request, "email": email, "current_site": site}
         ctx.update(context)
         queue_rendered_message(self.render_mail(template_prefix, email, ctx))
