@@ -16,5 +16,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("compte/", include("allauth.urls")),
     path("", include("partners.urls")),
+    path("", include("enterprises.urls")),
     path("", include("grant.urls")),
 ]

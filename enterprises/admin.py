@@ -1,13 +1,422 @@
-from django.contrib import admin
+import base64
+import secrets
 
-from .models import Enterprise
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
+from simple_history.admin import SimpleHistoryAdmin
+
+from partners.models import User
+from partners.tabular import Column, write_csv, write_xlsx
+
+from .enums import ExitReason, Stage
+from .exports import enterprise_columns
+from .imports import TEMPLATE, apply_import, prepare_import
+from .models import Assignment, Contact, Enterprise, StageChange
+
+
+class ContactInline(admin.StackedInline):
+    model = Contact
+    extra = 0
+    fields = [
+        ("first_name", "last_name", "role"),
+        ("email", "phone"),
+        ("consent_date", "consent_method"),
+        "consent_purpose",
+        "pix_external_id",
+    ]
+
+
+class AssignmentInline(admin.TabularInline):
+    model = Assignment
+    extra = 0
+    fields = ["organisation", "action", "status", "message", "assigned_by", "created_at"]
+    readonly_fields = ["assigned_by", "created_at"]
+    autocomplete_fields = ["organisation"]
+
+
+class StageChangeInline(admin.TabularInline):
+    model = StageChange
+    extra = 0
+    fields = ["at", "from_stage", "to_stage", "reason", "note", "by"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class PartnerFilter(admin.SimpleListFilter):
+    title = "structure partenaire"
+    parameter_name = "partenaire"
+
+    def lookups(self, request, model_admin):
+        from partners.models import Organisation
+
+        return [
+            (o.pk, o.name)
+            for o in Organisation.objects.filter(assignments__isnull=False).distinct()
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            assigned = Assignment.objects.filter(organisation_id=self.value())
+            return queryset.filter(pk__in=assigned.values("enterprise_id"))
+        return queryset
+
+
+IMPORT_SESSION_KEY = "enterprise_import"
+MAX_UPLOAD = 10 * 1024 * 1024
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="Fichier CSV ou Excel (.xlsx)",
+        help_text="Séparateur ; ou , — UTF-8 ou Windows-1252 — 10 Mo au plus.",
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD:
+            raise forms.ValidationError("Fichier trop lourd (10 Mo au plus).")
+        return upload
+
+
+class ReferentForm(forms.Form):
+    referent = forms.ModelChoiceField(
+        label="Nouveau référent", queryset=User.objects.filter(is_active=True), required=False
+    )
+
+
+class MoveForm(forms.Form):
+    to_stage = forms.ChoiceField(label="Nouvelle étape", choices=Stage.choices)
+    reason = forms.ChoiceField(
+        label="Motif de sortie", choices=[("", "—"), *ExitReason.choices], required=False
+    )
+    note = forms.CharField(label="Précision", required=False, max_length=255)
 
 
 @admin.register(Enterprise)
-class EnterpriseAdmin(admin.ModelAdmin):
-    list_display = ["name", "siret", "qpv", "stage", "naf", "referent", "source"]
-    list_filter = ["stage", "qpv", "qpv_source", "source", "naf__section"]
-    search_fields = ["siret", "name", "trade_name", "commune"]
+class EnterpriseAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "trade_name", "siret", "qpv", "stage", "naf", "referent", "tpe_status"]
+    list_filter = [
+        "stage",
+        "qpv",
+        "naf__section",
+        "referent",
+        PartnerFilter,
+        "source",
+        "tpe_status",
+        "qpv_source",
+    ]
+    search_fields = [
+        "siret",
+        "name",
+        "trade_name",
+        "commune",
+        "contacts__last_name",
+        "contacts__first_name",
+        "contacts__email",
+    ]
     list_select_related = ["qpv", "naf", "referent"]
     autocomplete_fields = ["naf", "qpv", "referent"]
-    readonly_fields = ["created_at", "updated_at"]
+    readonly_fields = [
+        "tpe_status",
+        "tpe_reason",
+        "point_qpv",
+        "stage",
+        "exit_reason",
+        "stage_changed_at",
+        "created_at",
+        "updated_at",
+    ]
+    inlines = [ContactInline, AssignmentInline, StageChangeInline]
+    actions = ["change_referent", "move_stage", "export_xlsx"]
+    fieldsets = [
+        (
+            "Identité",
+            {
+                "fields": [
+                    "siret",
+                    "name",
+                    "trade_name",
+                    "legal_form",
+                    "naf",
+                    "created_on",
+                    "source",
+                ]
+            },
+        ),
+        (
+            "Taille",
+            {
+                "fields": [
+                    "headcount",
+                    "headcount_band",
+                    "turnover",
+                    "balance_sheet",
+                    "tpe_status",
+                    "tpe_reason",
+                ]
+            },
+        ),
+        (
+            "Adresse et QPV",
+            {
+                "fields": [
+                    "address",
+                    "postcode",
+                    "commune",
+                    "latitude",
+                    "longitude",
+                    "qpv",
+                    "qpv_source",
+                    "point_qpv",
+                ]
+            },
+        ),
+        (
+            "Parcours",
+            {
+                "fields": [
+                    "stage",
+                    "exit_reason",
+                    "stage_changed_at",
+                    "referent",
+                    "created_at",
+                    "updated_at",
+                ]
+            },
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
+    def get_urls(self):
+        custom = [
+            path(
+                "importer/", self.admin_site.admin_view(self.import_view), name="enterprises_import"
+            ),
+            path(
+                "importer/modele.<str:fmt>",
+                self.admin_site.admin_view(self.template_view),
+                name="enterprises_import_template",
+            ),
+        ]
+        return custom + super().get_urls()
+
+    def import_view(self, request):
+        """Upload → preview of every row (nothing written) → confirm: all or nothing.
+
+        Between preview and confirmation the file waits in the session; it is dropped as
+        soon as the import is done or abandoned."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Importer des entreprises",
+        }
+        if request.method == "POST" and "confirm" in request.POST:
+            stored = request.session.pop(IMPORT_SESSION_KEY, None)
+            if not stored or stored["token"] != request.POST.get("token"):
+                self.message_user(
+                    request, "Aperçu expiré : déposez le fichier de nouveau.", messages.ERROR
+                )
+                return redirect("admin:enterprises_import")
+            prepared = prepare_import(base64.b64decode(stored["content"]), stored["name"])
+            if not prepared.ok:
+                context.update(form=ImportForm(), prepared=prepared)
+                return TemplateResponse(
+                    request, "admin/enterprises/enterprise/import.html", context
+                )
+            created, updated = apply_import(prepared, user=request.user)
+            self.message_user(
+                request,
+                f"Import terminé : {created} entreprise(s) créée(s), {updated} mise(s) à jour.",
+            )
+            return redirect("admin:enterprises_enterprise_changelist")
+        form = ImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            content = upload.read()
+            prepared = prepare_import(content, upload.name)
+            context["prepared"] = prepared
+            if prepared.ok:
+                token = secrets.token_urlsafe(12)
+                request.session[IMPORT_SESSION_KEY] = {
+                    "name": upload.name,
+                    "content": base64.b64encode(content).decode(),
+                    "token": token,
+                }
+                context["token"] = token
+            else:
+                request.session.pop(IMPORT_SESSION_KEY, None)
+        context["form"] = form
+        return TemplateResponse(request, "admin/enterprises/enterprise/import.html", context)
+
+    def template_view(self, request, fmt):
+        """The import template: the recognised headers and an example line."""
+        columns = [
+            Column(header, lambda row, i=i: row[i]) for i, (header, _) in enumerate(TEMPLATE)
+        ]
+        example = [[value for _, value in TEMPLATE]]
+        if fmt == "xlsx":
+            content = write_xlsx(columns, example, sheet_title="Entreprises")
+            content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        else:
+            content, content_type = write_csv(columns, example), "text/csv; charset=utf-8"
+            fmt = "csv"
+        response = HttpResponse(content, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="modele-import-entreprises.{fmt}"'
+        return response
+
+    def save_model(self, request, obj, form, change):
+        obj.locate()
+        super().save_model(request, obj, form, change)
+        if not change:
+            StageChange.objects.create(enterprise=obj, to_stage=obj.stage, by=request.user)
+
+    def save_formset(self, request, form, formset, change):
+        instances = formset.save(commit=False)
+        for instance in instances:
+            if isinstance(instance, Assignment) and instance.assigned_by_id is None:
+                instance.assigned_by = request.user
+            instance.save()
+        for obj in formset.deleted_objects:
+            obj.delete()
+        formset.save_m2m()
+
+    @admin.action(description="Changer le référent des entreprises sélectionnées")
+    def change_referent(self, request, queryset):
+        form = ReferentForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            referent = form.cleaned_data["referent"]
+            with transaction.atomic():
+                for enterprise in queryset:  # one save each: the history keeps who and when
+                    enterprise.referent = referent
+                    enterprise.save(update_fields=["referent", "updated_at"])
+            self.message_user(request, f"Référent changé pour {queryset.count()} entreprise(s).")
+            return None
+        return render(
+            request,
+            "admin/enterprises/enterprise/action_form.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Changer le référent",
+                "form": form,
+                "queryset": queryset,
+                "action": "change_referent",
+                "opts": self.model._meta,
+            },
+        )
+
+    @admin.action(description="Faire avancer le parcours des entreprises sélectionnées")
+    def move_stage(self, request, queryset):
+        form = MoveForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            moved, refused = 0, []
+            for enterprise in queryset:
+                try:
+                    enterprise.move_to(
+                        form.cleaned_data["to_stage"],
+                        by=request.user,
+                        reason=form.cleaned_data["reason"],
+                        note=form.cleaned_data["note"],
+                    )
+                    moved += 1
+                except ValidationError as error:
+                    refused.append(f"{enterprise} : {' '.join(error.messages)}")
+            self.message_user(request, f"{moved} entreprise(s) déplacée(s).")
+            for line in refused:
+                self.message_user(request, line, messages.WARNING)
+            return None
+        return render(
+            request,
+            "admin/enterprises/enterprise/action_form.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Changer d'étape",
+                "form": form,
+                "queryset": queryset,
+                "action": "move_stage",
+                "opts": self.model._meta,
+            },
+        )
+
+    @admin.action(description="Exporter la sélection (Excel)")
+    def export_xlsx(self, request, queryset):
+        queryset = queryset.select_related("qpv", "naf").prefetch_related(
+            "assignments__organisation", "contacts"
+        )
+        metadata = [
+            ("Exporté par", request.user.get_full_name() or request.user.email),
+            ("Le", timezone.localtime()),
+            ("Sélection", f"{queryset.count()} entreprise(s) choisie(s) dans l'administration"),
+        ]
+        columns = enterprise_columns(set(queryset.values_list("pk", flat=True)))
+        response = HttpResponse(
+            write_xlsx(columns, queryset, metadata, "Entreprises"),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = 'attachment; filename="entreprises-selection.xlsx"'
+        return response
+
+
+@admin.register(Contact)
+class ContactAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "enterprise", "role", "email", "consent_date", "anonymised_at"]
+    search_fields = ["first_name", "last_name", "email", "pix_external_id", "enterprise__name"]
+    list_filter = ["consent_method", ("anonymised_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["enterprise"]
+    autocomplete_fields = ["enterprise"]
+
+    def get_queryset(self, request):
+        visible = Enterprise.objects.visible_to(request.user)
+        return super().get_queryset(request).filter(enterprise__in=visible)
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(SimpleHistoryAdmin):
+    list_display = ["enterprise", "organisation", "action", "status", "assigned_by", "created_at"]
+    list_filter = ["status", "organisation", "action"]
+    search_fields = ["enterprise__name", "enterprise__siret", "organisation__name"]
+    list_select_related = ["enterprise", "organisation", "action", "assigned_by"]
+    autocomplete_fields = ["enterprise", "organisation"]
+
+    def get_queryset(self, request):
+        visible = Enterprise.objects.visible_to(request.user)
+        return super().get_queryset(request).filter(enterprise__in=visible)
+
+    def save_model(self, request, obj, form, change):
+        if obj.assigned_by_id is None:
+            obj.assigned_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(StageChange)
+class StageChangeAdmin(admin.ModelAdmin):
+    list_display = ["enterprise", "from_stage", "to_stage", "reason", "by", "at"]
+    list_filter = ["to_stage", "reason"]
+    search_fields = ["enterprise__name", "enterprise__siret"]
+    list_select_related = ["enterprise", "by"]
+
+    def get_queryset(self, request):
+        visible = Enterprise.objects.visible_to(request.user)
+        return super().get_queryset(request).filter(enterprise__in=visible)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,15 +1,17 @@
 """Deterministic demo enterprises whose points lie inside the QPV polygons."""
 
+import datetime
 import random
 
+from django.utils import timezone
 from stdnum import luhn
 
 from programme.enums import QpvGeneration
 from programme.geo import QpvLocator, bounding_box, geometry_contains
 from programme.models import NafCode, Qpv
 
-from .enums import HeadcountBand, QpvSource, Source
-from .models import Enterprise
+from .enums import ConsentMethod, ExitReason, HeadcountBand, QpvSource, Source, Stage
+from .models import Assignment, Contact, Enterprise, StageChange
 
 FIRST_NAMES = [
     "Karim",
@@ -222,15 +224,93 @@ def demo_enterprises(count, seed, outside_share=0.1):
     return enterprises
 
 
-def seed_enterprises(count, seed):
-    """Create or refresh the demo enterprises (same seed, same enterprises)."""
+# How far along the parcours the demo enterprises are (cycled).
+DEMO_PATHS = [
+    [Stage.REPEREE],
+    [Stage.REPEREE, Stage.DIAGNOSTIQUEE],
+    [Stage.REPEREE, Stage.DIAGNOSTIQUEE, Stage.ACCOMPAGNEE],
+    [Stage.REPEREE, Stage.ACCOMPAGNEE],
+    [Stage.REPEREE, Stage.DIAGNOSTIQUEE, Stage.ACCOMPAGNEE, Stage.AUTONOME],
+    [Stage.REPEREE, Stage.SORTIE],
+    [Stage.REPEREE, Stage.DIAGNOSTIQUEE, Stage.ACCOMPAGNEE],
+]
+ROLES = ["gérant(e)", "dirigeant(e)", "co-gérant(e)", "entrepreneur(e) individuel(le)"]
+
+
+def seed_enterprises(count, seed, referents=(), partners=()):
+    """Create or refresh the demo enterprises (same seed, same enterprises), with their
+    parcours history, a contact each, and assignments to the demo partner organisations
+    (`partners`: organisations; `referents`: users who follow some of them)."""
+    rng = random.Random(seed + 1)
     enterprises = demo_enterprises(count, seed)
+    for enterprise in enterprises:
+        enterprise.point_qpv = enterprise.qpv
+        enterprise.refresh_derived()
     fields = [
         f.name
         for f in Enterprise._meta.concrete_fields
-        if f.name not in ("id", "siret", "created_at", "stage", "referent")
+        if f.name not in ("id", "siret", "created_at")
     ]
     Enterprise.objects.bulk_create(
         enterprises, update_conflicts=True, unique_fields=["siret"], update_fields=fields
     )
-    return enterprises
+    saved = list(
+        Enterprise.objects.filter(siret__in=[e.siret for e in enterprises]).order_by("siret")
+    )
+    # Demo data is rebuilt, not accumulated: same seed, same history.
+    StageChange.objects.filter(enterprise__in=saved).delete()
+    Contact.objects.filter(enterprise__in=saved).delete()
+    Assignment.objects.filter(enterprise__in=saved).delete()
+    now = timezone.now()
+    changes, contacts, assignments = [], [], []
+    for index, enterprise in enumerate(saved):
+        path = DEMO_PATHS[index % len(DEMO_PATHS)]
+        start = now - datetime.timedelta(days=rng.randint(60, 330))
+        at = start
+        previous = ""
+        referent = referents[index % len(referents)] if referents and index % 3 else None
+        for stage in path:
+            changes.append(
+                StageChange(
+                    enterprise=enterprise,
+                    from_stage=previous,
+                    to_stage=stage,
+                    reason=ExitReason.NE_SOUHAITE_PAS if stage == Stage.SORTIE else "",
+                    by=referent,
+                    at=at,
+                )
+            )
+            previous, last = stage, at
+            at = at + datetime.timedelta(days=rng.randint(7, 45))
+        enterprise.stage, enterprise.stage_changed_at = path[-1], last
+        enterprise.exit_reason = ExitReason.NE_SOUHAITE_PAS if path[-1] == Stage.SORTIE else ""
+        enterprise.referent = referent
+        first, last_name = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+        contacts.append(
+            Contact(
+                enterprise=enterprise,
+                first_name=first,
+                last_name=last_name,
+                role=rng.choice(ROLES),
+                email=f"{first}.{last_name}.{index}@exemple.test".lower().replace(" ", ""),
+                phone="06 " + " ".join(str(rng.randint(10, 99)) for _ in range(4)),
+                pix_external_id=f"TPE-DEMO-{enterprise.siret}",
+                consent_date=timezone.localdate(start),
+                consent_method=ConsentMethod.ORAL,
+            )
+        )
+        if partners and index % 2 == 0:
+            organisation = partners[(index // 2) % len(partners)]
+            assignments.append(
+                Assignment(
+                    enterprise=enterprise,
+                    organisation=organisation,
+                    message="Besoin d'accompagnement numérique repéré en QPV.",
+                    created_at=start + datetime.timedelta(days=3),
+                )
+            )
+    Enterprise.objects.bulk_update(saved, ["stage", "stage_changed_at", "exit_reason", "referent"])
+    StageChange.objects.bulk_create(changes)
+    Contact.objects.bulk_create(contacts)
+    Assignment.objects.bulk_create(assignments)
+    return saved

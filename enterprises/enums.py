@@ -39,3 +39,56 @@ class HeadcountBand(models.TextChoices):
     T11 = "11", "10 à 19 salariés"
     T12 = "12", "20 à 49 salariés"
     T21 = "21", "50 salariés ou plus"
+
+
+# Bands a TPE (fewer than 10 people) can have.
+TPE_BANDS = {
+    HeadcountBand.NN,
+    HeadcountBand.T00,
+    HeadcountBand.T01,
+    HeadcountBand.T02,
+    HeadcountBand.T03,
+}
+
+
+def band_for_headcount(headcount):
+    """The INSEE band of an exact headcount (0 → « 00 »)."""
+    if headcount is None:
+        return ""
+    for limit, band in ((0, "00"), (2, "01"), (5, "02"), (9, "03"), (19, "11"), (49, "12")):
+        if headcount <= limit:
+            return band
+    return "21"
+
+
+class ExitReason(models.TextChoices):
+    """Why an enterprise left the parcours (stage « sortie »)."""
+
+    NE_SOUHAITE_PAS = "ne_souhaite_pas", "ne souhaite pas poursuivre"
+    INJOIGNABLE = "injoignable", "injoignable"
+    CESSATION = "cessation", "cessation d'activité"
+    DEMENAGEMENT = "demenagement", "déménagement hors QPV"
+    AUTRE = "autre", "autre"
+
+
+class TpeStatus(models.TextChoices):
+    TPE = "tpe", "TPE"
+    NON_TPE = "non_tpe", "pas une TPE"
+    UNKNOWN = "inconnu", "à vérifier"
+
+
+class ConsentMethod(models.TextChoices):
+    ORAL = "oral", "accord oral, noté par le conseiller"
+    ECRIT = "ecrit", "accord écrit (formulaire signé)"
+    EN_LIGNE = "en_ligne", "formulaire en ligne"
+
+
+class AssignmentStatus(models.TextChoices):
+    """Statuses as partners know them from Conseillers-Entreprises."""
+
+    QUO = "quo", "en attente"
+    TAKING_CARE = "taking_care", "en cours"
+    DONE = "done", "aide proposée"
+    DONE_NO_HELP = "done_no_help", "pas d'aide"
+    DONE_NOT_REACHABLE = "done_not_reachable", "non joignable"
+    NOT_FOR_ME = "not_for_me", "refusé"

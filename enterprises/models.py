@@ -1,17 +1,62 @@
-"""The TPE and what happens to them.
+"""The TPE and what happens to them: identity, place, parcours, contacts, assignments."""
 
-The foundation brings the enterprise's identity and place; the registry issue adds
-contacts, the parcours history, the visibility rule, imports and exports.
-"""
+import secrets
+from decimal import Decimal
 
 from django.conf import settings
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import F, Q, Window
+from django.db.models.functions import Lead
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
+from partners.models import Membership
 from programme.enums import QpvGeneration
 from programme.models import Qpv
 
-from .enums import HeadcountBand, QpvSource, Source, Stage
+from .enums import (
+    TPE_BANDS,
+    AssignmentStatus,
+    ConsentMethod,
+    ExitReason,
+    HeadcountBand,
+    QpvSource,
+    Source,
+    Stage,
+    TpeStatus,
+    band_for_headcount,
+)
 from .validators import normalise_siret, validate_siret
+
+# Décret 2008-1354: a TPE has fewer than 10 people and a turnover or balance sheet ≤ 2 M€.
+TPE_MAX_AMOUNT = Decimal("2000000")
+
+# Allowed moves along the parcours. « sortie » needs a reason; one can come back.
+TRANSITIONS = {
+    Stage.REPEREE: {Stage.DIAGNOSTIQUEE, Stage.ACCOMPAGNEE, Stage.SORTIE},
+    Stage.DIAGNOSTIQUEE: {Stage.ACCOMPAGNEE, Stage.SORTIE},
+    Stage.ACCOMPAGNEE: {Stage.AUTONOME, Stage.SORTIE},
+    Stage.AUTONOME: {Stage.ACCOMPAGNEE, Stage.SORTIE},
+    Stage.SORTIE: {Stage.REPEREE},
+}
+STAGE_ORDER = [Stage.REPEREE, Stage.DIAGNOSTIQUEE, Stage.ACCOMPAGNEE, Stage.AUTONOME]
+
+
+class EnterpriseQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The one visibility rule (ARCHITECTURE.md §4).
+
+        Staff see every enterprise; anyone else sees those assigned to one of their
+        active organisations, and those they are referent of. (The activities issue adds
+        « or has logged an activity with ».)"""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_staff:
+            return self
+        organisations = Membership.objects.active().filter(user=user).values("organisation_id")
+        assigned = Assignment.objects.filter(organisation_id__in=organisations)
+        return self.filter(Q(pk__in=assigned.values("enterprise_id")) | Q(referent=user))
 
 
 class Enterprise(models.Model):
@@ -30,9 +75,24 @@ class Enterprise(models.Model):
         verbose_name="code NAF",
     )
     created_on = models.DateField("date de création", null=True, blank=True)
+    headcount = models.PositiveIntegerField("effectif", null=True, blank=True)
     headcount_band = models.CharField(
         "tranche d'effectif", max_length=2, choices=HeadcountBand.choices, blank=True
     )
+    turnover = models.DecimalField(
+        "chiffre d'affaires (€)", max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    balance_sheet = models.DecimalField(
+        "total du bilan (€)", max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    tpe_status = models.CharField(
+        "statut TPE",
+        max_length=10,
+        choices=TpeStatus.choices,
+        default=TpeStatus.UNKNOWN,
+        editable=False,
+    )
+    tpe_reason = models.CharField("motif du statut TPE", max_length=255, blank=True, editable=False)
     address = models.CharField("adresse", max_length=255, blank=True)
     postcode = models.CharField("code postal", max_length=5, blank=True)
     commune = models.CharField("commune", max_length=100, blank=True)
@@ -50,9 +110,22 @@ class Enterprise(models.Model):
     qpv_source = models.CharField(
         "origine du QPV", max_length=10, choices=QpvSource.choices, default=QpvSource.NONE
     )
+    point_qpv = models.ForeignKey(
+        "programme.Qpv",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="QPV d'après les coordonnées",
+        editable=False,
+    )
     stage = models.CharField(
         "étape du parcours", max_length=20, choices=Stage.choices, default=Stage.REPEREE
     )
+    exit_reason = models.CharField(
+        "motif de sortie", max_length=20, choices=ExitReason.choices, blank=True
+    )
+    stage_changed_at = models.DateTimeField("à cette étape depuis le", default=timezone.now)
     referent = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -65,28 +138,256 @@ class Enterprise(models.Model):
     created_at = models.DateTimeField("créée le", auto_now_add=True)
     updated_at = models.DateTimeField("modifiée le", auto_now=True)
 
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+    objects = EnterpriseQuerySet.as_manager()
+
     class Meta:
         verbose_name = "entreprise"
         verbose_name_plural = "entreprises"
-        ordering = ["name"]
+        ordering = ["name", "id"]
+        indexes = [
+            models.Index(fields=["stage"]),
+            models.Index(fields=["name"]),
+        ]
 
     def __str__(self):
         return self.trade_name or self.name
+
+    def save(self, *args, **kwargs):
+        self.refresh_derived()
+        super().save(*args, **kwargs)
+
+    def refresh_derived(self):
+        """Normalised SIRET, band from the headcount, TPE status: done by save(), and by
+        bulk paths (imports) that bypass it."""
+        self.siret = normalise_siret(self.siret)
+        if self.headcount is not None:
+            self.headcount_band = band_for_headcount(self.headcount)
+        self.tpe_status, self.tpe_reason = self.compute_tpe_status()
 
     @property
     def siren(self):
         return self.siret[:9]
 
+    @property
+    def qpv_2024(self):
+        """The 2024 successor of the 2015 QPV (indicative: 2024 contours are not published)."""
+        return self.qpv.successor if self.qpv_id else None
+
+    @property
+    def qpv_conflict(self):
+        """A QPV chosen by hand that the coordinates contradict."""
+        return (
+            self.qpv_source == QpvSource.MANUAL
+            and self.latitude is not None
+            and self.point_qpv_id != self.qpv_id
+        )
+
     def clean(self):
         super().clean()
         self.siret = normalise_siret(self.siret)
+        if self.stage == Stage.SORTIE and not self.exit_reason:
+            raise ValidationError({"exit_reason": "Indiquez le motif de sortie du parcours."})
 
-    def locate(self):
-        """Set the 2015 QPV from the point, unless it was chosen by hand."""
-        if self.qpv_source == QpvSource.MANUAL:
-            return
+    def compute_tpe_status(self):
+        """(status, reason) under décret 2008-1354; never blocks entry."""
+        reasons = []
+        if self.headcount is not None and self.headcount >= 10:
+            reasons.append(f"effectif de {self.headcount} personnes (10 ou plus)")
+        elif self.headcount_band and self.headcount_band not in TPE_BANDS:
+            reasons.append(f"tranche d'effectif « {self.get_headcount_band_display()} »")
+        amounts = [a for a in (self.turnover, self.balance_sheet) if a is not None]
+        if amounts and min(amounts) > TPE_MAX_AMOUNT:
+            reasons.append("chiffre d'affaires et bilan au-delà de 2 M€")
+        if reasons:
+            return TpeStatus.NON_TPE, "; ".join(reasons)
+        if self.headcount is None and not self.headcount_band:
+            return TpeStatus.UNKNOWN, "effectif inconnu"
+        return TpeStatus.TPE, ""
+
+    def locate(self, locator=None):
+        """Set the QPV from the point (2015 generation), unless it was chosen by hand.
+
+        `locator` (a programme.geo.QpvLocator) lets a batch read the polygons once."""
         if self.latitude is None or self.longitude is None:
-            self.qpv, self.qpv_source = None, QpvSource.NONE
+            self.point_qpv = None
+        elif locator is not None:
+            self.point_qpv = locator.locate(self.latitude, self.longitude)
+        else:
+            self.point_qpv = Qpv.objects.containing(self.latitude, self.longitude)
+        if self.qpv_source == QpvSource.MANUAL and self.qpv_id:
             return
-        self.qpv = Qpv.objects.containing(self.latitude, self.longitude)
+        self.qpv = self.point_qpv
         self.qpv_source = QpvSource.POINT if self.qpv else QpvSource.NONE
+
+    def can_move_to(self, stage):
+        return stage in TRANSITIONS.get(self.stage, set())
+
+    @transaction.atomic
+    def move_to(self, stage, *, by, reason="", note=""):
+        """Move along the parcours, recording who, when, from where and why."""
+        if not self.can_move_to(stage):
+            raise ValidationError(
+                f"Passage impossible de « {Stage(self.stage).label} » à « {Stage(stage).label} »."
+            )
+        if stage == Stage.SORTIE and reason not in ExitReason.values:
+            raise ValidationError("Indiquez le motif de sortie du parcours.")
+        change = StageChange.objects.create(
+            enterprise=self,
+            from_stage=self.stage,
+            to_stage=stage,
+            reason=reason if stage == Stage.SORTIE else "",
+            note=note,
+            by=by,
+        )
+        self.stage, self.stage_changed_at = stage, change.at
+        self.exit_reason = reason if stage == Stage.SORTIE else ""
+        self.save(update_fields=["stage", "stage_changed_at", "exit_reason", "updated_at"])
+        return change
+
+
+class StageChangeQuerySet(models.QuerySet):
+    def with_durations(self):
+        """Annotate each change with `left_at`, when the enterprise left that stage
+        (None while it is still there): the time spent in a stage is left_at - at."""
+        return self.annotate(
+            left_at=Window(Lead("at"), partition_by=[F("enterprise_id")], order_by=F("at").asc())
+        )
+
+
+class StageChange(models.Model):
+    """One move along the parcours: who, when, from, to, why. Never edited."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, related_name="stage_changes"
+    )
+    from_stage = models.CharField("de", max_length=20, choices=Stage.choices, blank=True)
+    to_stage = models.CharField("vers", max_length=20, choices=Stage.choices)
+    reason = models.CharField("motif", max_length=20, choices=ExitReason.choices, blank=True)
+    note = models.CharField("précision", max_length=255, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="par",
+    )
+    at = models.DateTimeField("le", default=timezone.now, db_index=True)
+
+    objects = StageChangeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "changement d'étape"
+        verbose_name_plural = "changements d'étape"
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return (
+            f"{self.enterprise} : {self.get_from_stage_display()} → {self.get_to_stage_display()}"
+        )
+
+
+def new_pix_external_id():
+    """A random identifier given to GIP PIX to match campaign results (no personal data)."""
+    return "TPE-" + secrets.token_hex(4).upper()
+
+
+class Contact(models.Model):
+    """A person running the enterprise. Personal data: consent and purpose recorded."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, related_name="contacts", verbose_name="entreprise"
+    )
+    first_name = models.CharField("prénom", max_length=150, blank=True)
+    last_name = models.CharField("nom", max_length=150, blank=True)
+    role = models.CharField("fonction", max_length=100, blank=True, default="dirigeant(e)")
+    email = models.EmailField("e-mail", blank=True)
+    phone = models.CharField("téléphone", max_length=30, blank=True)
+    pix_external_id = models.CharField(
+        "identifiant externe PIX",
+        max_length=40,
+        unique=True,
+        default=new_pix_external_id,
+        help_text="À transmettre au GIP PIX pour rapprocher les résultats de campagne.",
+    )
+    consent_date = models.DateField("date du consentement", null=True, blank=True)
+    consent_purpose = models.CharField(
+        "finalité acceptée",
+        max_length=255,
+        blank=True,
+        default="Accompagnement au numérique dans le programme « Inclusion numérique des TPE »",
+    )
+    consent_method = models.CharField(
+        "recueil du consentement", max_length=20, choices=ConsentMethod.choices, blank=True
+    )
+    anonymised_at = models.DateTimeField("anonymisé le", null=True, blank=True)
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "contact"
+        verbose_name_plural = "contacts"
+        ordering = ["last_name", "first_name", "id"]
+
+    def __str__(self):
+        if self.anonymised_at:
+            return f"contact anonymisé n° {self.pk}"
+        return (
+            f"{self.first_name} {self.last_name}".strip() or self.email or f"contact n° {self.pk}"
+        )
+
+
+class Assignment(models.Model):
+    """An enterprise handed to a partner organisation (the partners issue adds the inbox).
+
+    Assigning is what makes an enterprise visible to the organisation's members."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, related_name="assignments", verbose_name="entreprise"
+    )
+    organisation = models.ForeignKey(
+        "partners.Organisation",
+        on_delete=models.PROTECT,
+        related_name="assignments",
+        verbose_name="structure",
+    )
+    action = models.ForeignKey(
+        "programme.Action",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assignments",
+        verbose_name="action du programme",
+    )
+    status = models.CharField(
+        "statut", max_length=20, choices=AssignmentStatus.choices, default=AssignmentStatus.QUO
+    )
+    message = models.TextField("message", blank=True)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="orientée par",
+    )
+    created_at = models.DateTimeField("orientée le", default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "orientation"
+        verbose_name_plural = "orientations"
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "organisation", "action"],
+                name="assignment_enterprise_organisation_action",
+            ),
+        ]
+        indexes = [models.Index(fields=["organisation", "status"])]
+
+    def __str__(self):
+        return f"{self.enterprise} → {self.organisation}"

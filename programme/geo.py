@@ -6,6 +6,8 @@ A point exactly on a boundary counts as inside; when it lies on the boundary sha
 two QPVs, the one with the smallest code (then name) wins, so the answer is stable.
 """
 
+import math
+
 # Closer than this (in degrees, about 0.1 mm) a point counts as on the boundary.
 EPSILON = 1e-9
 
@@ -102,3 +104,52 @@ class QpvLocator:
             if geometry_contains(qpv.polygon, x, y):
                 return qpv
         return None
+
+
+# Lambert-93 (EPSG:2154), the projection of INSEE's SIRENE coordinates: Lambert conformal
+# conic on GRS80 (same as WGS84 to within a millimetre here), standard parallels 44° and
+# 49°, origin 46°30' N 3° E, false easting 700 000 m and northing 6 600 000 m.
+_A = 6378137.0
+_E = math.sqrt(0.00669438002290)
+_LON0 = math.radians(3.0)
+_X0, _Y0 = 700000.0, 6600000.0
+
+
+def _m(phi):
+    return math.cos(phi) / math.sqrt(1 - (_E * math.sin(phi)) ** 2)
+
+
+def _t(phi):
+    esin = _E * math.sin(phi)
+    return math.tan(math.pi / 4 - phi / 2) / ((1 - esin) / (1 + esin)) ** (_E / 2)
+
+
+_PHI1, _PHI2, _PHI0 = math.radians(44.0), math.radians(49.0), math.radians(46.5)
+_N = (math.log(_m(_PHI1)) - math.log(_m(_PHI2))) / (math.log(_t(_PHI1)) - math.log(_t(_PHI2)))
+_F = _m(_PHI1) / (_N * _t(_PHI1) ** _N)
+_RHO0 = _A * _F * _t(_PHI0) ** _N
+
+
+def wgs84_to_lambert93(latitude, longitude):
+    """(x, y) in metres, Lambert-93, of a WGS84 point."""
+    phi, lam = math.radians(latitude), math.radians(longitude)
+    rho = _A * _F * _t(phi) ** _N
+    theta = _N * (lam - _LON0)
+    return _X0 + rho * math.sin(theta), _Y0 + _RHO0 - rho * math.cos(theta)
+
+
+def lambert93_to_wgs84(x, y):
+    """(latitude, longitude) in degrees of a Lambert-93 point, to about a millimetre."""
+    dx, dy = x - _X0, _RHO0 - (y - _Y0)
+    rho = math.copysign(math.hypot(dx, dy), _N)
+    t = (rho / (_A * _F)) ** (1 / _N)
+    lam = math.atan2(dx, dy) / _N + _LON0
+    phi = math.pi / 2 - 2 * math.atan(t)
+    for _ in range(20):  # converges in a handful of iterations
+        esin = _E * math.sin(phi)
+        new = math.pi / 2 - 2 * math.atan(t * ((1 - esin) / (1 + esin)) ** (_E / 2))
+        if abs(new - phi) < 1e-12:
+            phi = new
+            break
+        phi = new
+    return math.degrees(phi), math.degrees(lam)

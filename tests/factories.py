@@ -8,7 +8,7 @@ from allauth.account.models import EmailAddress
 from stdnum import luhn
 
 from enterprises.enums import QpvSource, Source
-from enterprises.models import Enterprise
+from enterprises.models import Assignment, Contact, Enterprise, StageChange
 from grant.models import Convention
 from partners.enums import OrganisationKind, Role
 from partners.models import Membership, Organisation, User
@@ -184,3 +184,31 @@ def text(response):
     import html
 
     return html.unescape(response.content.decode())
+
+
+class ContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Contact
+
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    first_name = factory.Faker("first_name", locale="fr_FR")
+    last_name = factory.Faker("last_name", locale="fr_FR")
+    email = factory.Sequence(lambda n: f"contact{n}@exemple.test")
+    consent_date = datetime.date(2023, 1, 15)
+    consent_method = "oral"
+
+
+class AssignmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Assignment
+
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+
+
+class StageChangeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StageChange
+
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    to_stage = "reperee"

@@ -13,6 +13,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from partners.enums import Role
 from partners.models import Membership
 
+from .factories import AssignmentFactory, ContactFactory, EnterpriseFactory
+
 pytestmark = pytest.mark.django_db
 
 # Views that say `login_not_required` on purpose: authentication pages and health.
@@ -43,6 +45,8 @@ class World:
     charlie: object
     org_admin: object
     organisation_a: object
+    enterprise: object = None
+    contact: object = None
 
 
 @dataclass
@@ -57,6 +61,13 @@ class Spec:
 # Every project URL that takes arguments, and the writing ones without arguments.
 SPECS = {
     "partners:members": Spec(lambda w: {"pk": w.organisation_a.pk}),
+    "enterprises:detail": Spec(lambda w: {"pk": w.enterprise.pk}),
+    "enterprises:edit": Spec(lambda w: {"pk": w.enterprise.pk}, write=True),
+    "enterprises:move": Spec(lambda w: {"pk": w.enterprise.pk}, write=True),
+    "enterprises:contact_create": Spec(lambda w: {"pk": w.enterprise.pk}, write=True),
+    "enterprises:contact_edit": Spec(
+        lambda w: {"pk": w.enterprise.pk, "contact_pk": w.contact.pk}, write=True
+    ),
     "partners:invite": Spec(lambda w: {"pk": w.organisation_a.pk}, write=True, owner="org_admin"),
     "partners:change_role": Spec(
         lambda w: {
@@ -120,7 +131,10 @@ def project_urls():
 
 @pytest.fixture
 def world(alice, bob, charlie, org_admin, organisation_a):
-    return World(alice, bob, charlie, org_admin, organisation_a)
+    enterprise = EnterpriseFactory(name="ENTREPRISE D'ALICE")
+    AssignmentFactory(enterprise=enterprise, organisation=organisation_a)
+    contact = ContactFactory(enterprise=enterprise)
+    return World(alice, bob, charlie, org_admin, organisation_a, enterprise, contact)
 
 
 def test_only_the_expected_views_are_public():

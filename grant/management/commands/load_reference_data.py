@@ -42,6 +42,8 @@ class Command(BaseCommand):
         with transaction.atomic():
             counts = load_programme_reference(data)
             counts["conventions"] = load_convention(data)
+        if options["verbosity"] < 1:
+            return
         for label, (created, kept) in counts.items():
             self.stdout.write(f"{label} : {created} créé(s), {kept} déjà présent(s)")
         self.stdout.write(self.style.SUCCESS("Données de référence à jour."))

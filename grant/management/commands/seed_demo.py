@@ -8,6 +8,7 @@ from django.db import transaction
 
 from enterprises.demo import seed_enterprises
 from partners.demo import DEFAULT_PASSWORD, create_demo_accounts
+from partners.models import Organisation
 
 
 class Command(BaseCommand):
@@ -32,7 +33,15 @@ class Command(BaseCommand):
         call_command("load_reference_data", verbosity=options["verbosity"])
         with transaction.atomic():
             users = create_demo_accounts(options["password"])
-            enterprises = seed_enterprises(options["enterprises"], options["seed"])
+            by_email = {u.email: u for u in users}
+            referents = [by_email["conseiller1@demo.test"], by_email["conseiller2@demo.test"]]
+            partners = [
+                Organisation.objects.get(reference_name="Axents"),
+                Organisation.objects.get(reference_name="Anim'Aidants 34"),
+            ]
+            enterprises = seed_enterprises(
+                options["enterprises"], options["seed"], referents=referents, partners=partners
+            )
         self.stdout.write(f"{len(users)} comptes de démonstration, {len(enterprises)} entreprises.")
         for user in users:
             self.stdout.write(f"  {user.email}")

@@ -1,0 +1,237 @@
+import re
+
+from django import forms
+from django.db.models import Q
+
+from partners.models import Organisation, User
+from programme.enums import QpvGeneration
+from programme.models import NafCode, Qpv
+
+from .enums import ExitReason, QpvSource, Stage
+from .models import TRANSITIONS, Assignment, Contact, Enterprise
+from .validators import normalise_siret
+
+
+def normalise_naf(value):
+    """« 4711b », « 47.11 B » → « 47.11B »; other text is returned stripped."""
+    compact = re.sub(r"[\s.]", "", value or "").upper()
+    if re.fullmatch(r"\d{4}[A-Z]", compact):
+        return f"{compact[:2]}.{compact[2:]}"
+    return (value or "").strip()
+
+
+class EnterpriseForm(forms.ModelForm):
+    """Create or edit an enterprise. The QPV comes from the point unless chosen by hand."""
+
+    siret = forms.CharField(
+        label="SIRET", max_length=30, help_text="14 chiffres ; espaces et points acceptés."
+    )
+    naf_code = forms.CharField(
+        label="Code NAF",
+        required=False,
+        max_length=10,
+        help_text="Par exemple 47.11B (code APE de l'avis de situation INSEE).",
+    )
+    qpv_choice = forms.ModelChoiceField(
+        label="QPV choisi à la main",
+        queryset=Qpv.objects.of_generation(QpvGeneration.G2015).order_by("name"),
+        required=False,
+        empty_label="— d'après les coordonnées —",
+        help_text="À remplir seulement sans coordonnées, ou si le point est faux.",
+    )
+
+    class Meta:
+        model = Enterprise
+        fields = [
+            "siret",
+            "name",
+            "trade_name",
+            "legal_form",
+            "naf_code",
+            "created_on",
+            "headcount",
+            "headcount_band",
+            "turnover",
+            "balance_sheet",
+            "address",
+            "postcode",
+            "commune",
+            "latitude",
+            "longitude",
+            "qpv_choice",
+            "source",
+        ]
+        widgets = {"created_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["naf_code"] = self.instance.naf.code if self.instance.naf_id else ""
+            if self.instance.qpv_source == QpvSource.MANUAL:
+                self.initial["qpv_choice"] = self.instance.qpv_id
+
+    def clean_siret(self):
+        siret = normalise_siret(self.cleaned_data["siret"])
+        if Enterprise.objects.exclude(pk=self.instance.pk).filter(siret=siret).exists():
+            raise forms.ValidationError("Une entreprise avec ce SIRET existe déjà.")
+        return siret
+
+    def clean_naf_code(self):
+        code = normalise_naf(self.cleaned_data["naf_code"])
+        if not code:
+            return None
+        naf = NafCode.objects.filter(code=code).first()
+        if naf is None:
+            raise forms.ValidationError(
+                f"Code NAF « {code} » inconnu de la nomenclature NAF rév. 2."
+            )
+        return naf
+
+    def clean(self):
+        cleaned = super().clean()
+        lat, lon = cleaned.get("latitude"), cleaned.get("longitude")
+        if (lat is None) != (lon is None):
+            raise forms.ValidationError("Indiquez la latitude et la longitude, ou aucune des deux.")
+        if lat is not None and not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            raise forms.ValidationError("Coordonnées impossibles (latitude, longitude en degrés).")
+        return cleaned
+
+    def save(self, commit=True):
+        enterprise = super().save(commit=False)
+        enterprise.naf = self.cleaned_data["naf_code"]
+        choice = self.cleaned_data["qpv_choice"]
+        if choice is not None:
+            enterprise.qpv, enterprise.qpv_source = choice, QpvSource.MANUAL
+        elif enterprise.qpv_source == QpvSource.MANUAL:
+            enterprise.qpv_source = QpvSource.NONE
+        enterprise.locate()
+        if commit:
+            enterprise.save()
+        return enterprise
+
+
+class StageForm(forms.Form):
+    """Move an enterprise along the parcours."""
+
+    to_stage = forms.ChoiceField(label="Nouvelle étape", choices=())
+    reason = forms.ChoiceField(
+        label="Motif de sortie", choices=[("", "—"), *ExitReason.choices], required=False
+    )
+    note = forms.CharField(label="Précision", max_length=255, required=False)
+
+    def __init__(self, *args, enterprise, **kwargs):
+        super().__init__(*args, **kwargs)
+        allowed = TRANSITIONS.get(enterprise.stage, set())
+        self.fields["to_stage"].choices = [(s.value, s.label) for s in Stage if s in allowed]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("to_stage") == Stage.SORTIE and not cleaned.get("reason"):
+            self.add_error("reason", "Indiquez le motif de sortie du parcours.")
+        return cleaned
+
+
+class ContactForm(forms.ModelForm):
+    class Meta:
+        model = Contact
+        fields = [
+            "first_name",
+            "last_name",
+            "role",
+            "email",
+            "phone",
+            "consent_date",
+            "consent_method",
+            "consent_purpose",
+        ]
+        widgets = {"consent_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("consent_date", "consent_method", "consent_purpose"):
+            self.fields[name].required = True
+
+    def clean(self):
+        cleaned = super().clean()
+        if not (cleaned.get("first_name") or cleaned.get("last_name") or cleaned.get("email")):
+            raise forms.ValidationError("Indiquez au moins un nom ou une adresse e-mail.")
+        return cleaned
+
+
+class EnterpriseFilterForm(forms.Form):
+    """The list's search and filters; the export reuses them."""
+
+    q = forms.CharField(label="Nom ou SIRET", required=False)
+    qpv = forms.ChoiceField(label="QPV", required=False)
+    stage = forms.ChoiceField(
+        label="Étape", choices=[("", "Toutes"), *Stage.choices], required=False
+    )
+    section = forms.ChoiceField(label="Secteur (section NAF)", required=False)
+    referent = forms.ChoiceField(label="Référent", required=False)
+    partner = forms.ChoiceField(label="Structure partenaire", required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        qpvs = Qpv.objects.of_generation(QpvGeneration.G2015).order_by("name")
+        self.fields["qpv"].choices = [("", "Tous"), ("hors", "Hors QPV")] + [
+            (str(q.pk), q.name) for q in qpvs
+        ]
+        sections = (
+            NafCode.objects.values_list("section", "section_label").distinct().order_by("section")
+        )
+        self.fields["section"].choices = [("", "Tous")] + [
+            (code, f"{code} — {label.capitalize()}") for code, label in sections
+        ]
+        referents = [("", "Tous"), ("moi", "Moi")]
+        if user.is_staff:  # others only filter on themselves: no list of colleagues' names
+            referents += [
+                (str(u.pk), str(u))
+                for u in User.objects.filter(followed_enterprises__isnull=False).distinct()
+            ]
+        self.fields["referent"].choices = referents
+        self.fields["partner"].choices = [("", "Toutes")] + [
+            (str(o.pk), o.name)
+            for o in Organisation.objects.filter(assignments__isnull=False).distinct()
+        ]
+
+    def filter(self, queryset, user):
+        if not self.is_valid():
+            return queryset
+        data = self.cleaned_data
+        if data["q"]:
+            term = data["q"].strip()
+            digits = normalise_siret(term)
+            if digits.isdigit() and len(digits) >= 3:
+                queryset = queryset.filter(siret__startswith=digits)
+            else:
+                queryset = queryset.filter(Q(name__icontains=term) | Q(trade_name__icontains=term))
+        if data["qpv"] == "hors":
+            queryset = queryset.filter(qpv__isnull=True)
+        elif data["qpv"]:
+            queryset = queryset.filter(qpv_id=data["qpv"])
+        if data["stage"]:
+            queryset = queryset.filter(stage=data["stage"])
+        if data["section"]:
+            queryset = queryset.filter(naf__section=data["section"])
+        if data["referent"] == "moi":
+            queryset = queryset.filter(referent=user)
+        elif data["referent"]:
+            queryset = queryset.filter(referent_id=data["referent"])
+        if data["partner"]:
+            assigned = Assignment.objects.filter(organisation_id=data["partner"])
+            queryset = queryset.filter(pk__in=assigned.values("enterprise_id"))
+        return queryset
+
+    def describe(self):
+        """The active filters in words, for an export's header."""
+        if not self.is_valid():
+            return "aucun"
+        parts = []
+        for name, field in self.fields.items():
+            value = self.cleaned_data.get(name)
+            if value:
+                label = (
+                    dict(field.choices).get(value, value) if hasattr(field, "choices") else value
+                )
+                parts.append(f"{field.label} : {label}")
+        return " ; ".join(parts) or "aucun"

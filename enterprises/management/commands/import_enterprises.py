@@ -1,0 +1,55 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from enterprises.imports import apply_import, prepare_import
+from partners.models import User
+
+
+class Command(BaseCommand):
+    help = (
+        "Importe des entreprises depuis un fichier CSV (; ou ,) ou Excel (.xlsx). Tout ou "
+        "rien : une seule ligne en erreur et rien n'est écrit. Un SIRET déjà connu met à "
+        "jour l'entreprise."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="Fichier CSV ou XLSX")
+        parser.add_argument("--dry-run", action="store_true", help="Vérifier sans rien écrire.")
+        parser.add_argument(
+            "--user", help="Adresse e-mail de la personne à qui attribuer l'import."
+        )
+
+    def handle(self, *args, **options):
+        path = Path(options["file"])
+        if not path.is_file():
+            raise CommandError(f"Fichier introuvable : {path}")
+        user = None
+        if options["user"]:
+            user = User.objects.filter(email__iexact=options["user"]).first()
+            if user is None:
+                raise CommandError(f"Aucun compte pour {options['user']}.")
+        prepared = prepare_import(path.read_bytes(), path.name)
+        for warning in prepared.warnings:
+            self.stdout.write(self.style.WARNING(warning))
+        for row in prepared.rows:
+            for label, old, new in row.changes:
+                self.stdout.write(f"Ligne {row.line} ({row.siret}) : {label} : {old} → {new}")
+        summary = (
+            f"{len(prepared.rows)} ligne(s) : {prepared.count('create')} à créer, "
+            f"{prepared.count('update')} à mettre à jour, "
+            f"{prepared.count('unchanged')} inchangée(s), {len(prepared.refused)} refusée(s)."
+        )
+        if not prepared.ok:
+            for message in prepared.messages():
+                self.stderr.write(message)
+            raise CommandError(f"{summary} Rien n'a été importé.")
+        if options["dry_run"]:
+            self.stdout.write(f"{summary} Vérification seulement (--dry-run) : rien n'a été écrit.")
+            return
+        created, updated = apply_import(prepared, user=user)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{summary} Import terminé : {created} créée(s), {updated} mise(s) à jour."
+            )
+        )

@@ -1,0 +1,269 @@
+"""Repérage from INSEE's SIRENE *StockEtablissement* extract, streamed in batches.
+
+Keeps active establishments (« A ») with fewer than 10 employees whose Lambert-93 point
+falls in a 2015 QPV; creates them « repérées » (source SIRENE) or refreshes what SIRENE
+knows of those already registered, never touching their place in the parcours.
+"""
+
+import csv
+import datetime
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from programme.enums import QpvGeneration
+from programme.geo import QpvLocator, lambert93_to_wgs84
+from programme.models import NafCode, Qpv
+
+from .enums import TPE_BANDS, QpvSource, Source, Stage
+from .models import Enterprise, StageChange
+from .validators import validate_siret
+
+REQUIRED_COLUMNS = [
+    "siret",
+    "statutDiffusionEtablissement",
+    "dateCreationEtablissement",
+    "trancheEffectifsEtablissement",
+    "numeroVoieEtablissement",
+    "typeVoieEtablissement",
+    "libelleVoieEtablissement",
+    "codePostalEtablissement",
+    "libelleCommuneEtablissement",
+    "codeCommuneEtablissement",
+    "coordonneeLambertAbscisseEtablissement",
+    "coordonneeLambertOrdonneeEtablissement",
+    "etatAdministratifEtablissement",
+    "enseigne1Etablissement",
+    "denominationUsuelleEtablissement",
+    "activitePrincipaleEtablissement",
+]
+STREET_TYPES = {
+    "ALL": "allée",
+    "AV": "avenue",
+    "BD": "boulevard",
+    "CHE": "chemin",
+    "CRS": "cours",
+    "ESP": "esplanade",
+    "IMP": "impasse",
+    "PL": "place",
+    "PROM": "promenade",
+    "QUA": "quai",
+    "RTE": "route",
+    "RUE": "rue",
+    "SQ": "square",
+    "CAR": "carrefour",
+    "PAS": "passage",
+}
+# Fields SIRENE refreshes on an enterprise already registered.
+REFRESHED = [
+    "trade_name",
+    "naf",
+    "created_on",
+    "headcount_band",
+    "address",
+    "postcode",
+    "commune",
+    "latitude",
+    "longitude",
+    "qpv",
+    "qpv_source",
+    "point_qpv",
+    "tpe_status",
+    "tpe_reason",
+    "updated_at",
+]
+BATCH = 1000
+
+SKIP_REASONS = {
+    "closed": "établissement fermé",
+    "too_big": "10 salariés ou plus",
+    "partial": "diffusion partielle : adresse non publiée, QPV impossible à établir",
+    "no_point": "sans coordonnées",
+    "outside": "hors QPV",
+    "bad_siret": "SIRET invalide",
+}
+
+
+class SireneError(Exception):
+    """The file is not a usable StockEtablissement extract (French message)."""
+
+
+@dataclass
+class SireneReport:
+    read: int = 0
+    kept: int = 0
+    created: int = 0
+    updated: int = 0
+    skipped: Counter = field(default_factory=Counter)
+
+    def lines(self):
+        yield f"Lignes lues : {self.read}"
+        yield f"Retenues (actives, moins de 10 salariés, dans un QPV) : {self.kept}"
+        yield f"Créées : {self.created}"
+        yield f"Mises à jour : {self.updated}"
+        for reason, count in sorted(self.skipped.items()):
+            yield f"Écartées — {SKIP_REASONS[reason]} : {count}"
+
+
+def _address(row):
+    street_type = row["typeVoieEtablissement"].strip()
+    parts = [
+        row["numeroVoieEtablissement"].strip(),
+        STREET_TYPES.get(street_type, street_type.lower()),
+        row["libelleVoieEtablissement"].strip().capitalize(),
+    ]
+    return " ".join(p for p in parts if p)
+
+
+def _date(text):
+    try:
+        return datetime.date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+class _Batch:
+    """Keeps rows until there are BATCH of them, then writes them in one go."""
+
+    def __init__(self, report, dry_run):
+        self.report, self.dry_run, self.rows = report, dry_run, []
+        self.naf = dict(NafCode.objects.values_list("code", "id"))
+
+    def add(self, values):
+        self.rows.append(values)
+        if len(self.rows) >= BATCH:
+            self.flush()
+
+    def flush(self):
+        if not self.rows:
+            return
+        rows, self.rows = self.rows, []
+        existing = {
+            e.siret: e for e in Enterprise.objects.filter(siret__in=[r["siret"] for r in rows])
+        }
+        now = timezone.now()
+        to_create, to_update = [], []
+        for values in rows:
+            enterprise = existing.get(values["siret"])
+            if enterprise is None:
+                enterprise = Enterprise(
+                    siret=values["siret"],
+                    name=values["name"],
+                    source=Source.SIRENE,
+                    stage=Stage.REPEREE,
+                    stage_changed_at=now,
+                )
+                to_create.append(enterprise)
+            else:
+                to_update.append(enterprise)
+            enterprise.trade_name = values["trade_name"] or enterprise.trade_name
+            enterprise.naf_id = self.naf.get(values["naf"], enterprise.naf_id)
+            enterprise.created_on = values["created_on"] or enterprise.created_on
+            enterprise.headcount_band = values["band"]
+            enterprise.address, enterprise.postcode = values["address"], values["postcode"]
+            enterprise.commune = values["commune"]
+            enterprise.latitude, enterprise.longitude = values["latitude"], values["longitude"]
+            if enterprise.qpv_source != QpvSource.MANUAL:
+                enterprise.qpv, enterprise.qpv_source = values["qpv"], QpvSource.POINT
+            enterprise.point_qpv = values["qpv"]
+            enterprise.refresh_derived()
+            enterprise.updated_at = now
+        self.report.created += len(to_create)
+        self.report.updated += len(to_update)
+        if self.dry_run:
+            return
+        bulk_create_with_history(to_create, Enterprise, batch_size=BATCH)
+        if to_update:
+            bulk_update_with_history(to_update, Enterprise, REFRESHED, batch_size=BATCH)
+        ids = Enterprise.objects.filter(siret__in=[e.siret for e in to_create]).values_list(
+            "id", flat=True
+        )
+        StageChange.objects.bulk_create(
+            [
+                StageChange(enterprise_id=i, to_stage=Stage.REPEREE, at=now, note="repérage SIRENE")
+                for i in ids
+            ]
+        )
+
+
+def import_sirene(path, dry_run=False):
+    """Stream the extract at `path`; returns a SireneReport. One transaction: a file that
+    breaks half-way writes nothing."""
+    report = SireneReport()
+    locator = QpvLocator(Qpv.objects.of_generation(QpvGeneration.G2015))
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        header = handle.readline()
+        delimiter = ";" if header.count(";") > header.count(",") else ","
+        columns = next(csv.reader([header], delimiter=delimiter)) if header else []
+        missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+        if missing:
+            raise SireneError(
+                "Ce n'est pas un extrait StockEtablissement de SIRENE : colonne(s) absente(s) : "
+                + ", ".join(missing)
+                + "."
+            )
+        reader = csv.DictReader(handle, fieldnames=columns, delimiter=delimiter)
+        with transaction.atomic():
+            batch = _Batch(report, dry_run)
+            for row in reader:
+                report.read += 1
+                reason, values = _examine(row, locator)
+                if reason:
+                    report.skipped[reason] += 1
+                    continue
+                report.kept += 1
+                batch.add(values)
+            batch.flush()
+    return report
+
+
+def _examine(row, locator):
+    """(skip reason, None) or (None, the values to write) for one SIRENE row."""
+    if row["etatAdministratifEtablissement"] != "A":
+        return "closed", None
+    band = row["trancheEffectifsEtablissement"].strip() or "NN"
+    if band not in TPE_BANDS:
+        return "too_big", None
+    siret = row["siret"].strip()
+    try:
+        validate_siret(siret)
+    except Exception:
+        return "bad_siret", None
+    if row["statutDiffusionEtablissement"] == "P":
+        # INSEE does not publish the address or the point of these establishments:
+        # nothing is kept that INSEE does not publish, and without a point no QPV.
+        return "partial", None
+    x, y = (
+        row["coordonneeLambertAbscisseEtablissement"],
+        row["coordonneeLambertOrdonneeEtablissement"],
+    )
+    try:
+        latitude, longitude = lambert93_to_wgs84(float(x), float(y))
+    except (TypeError, ValueError):
+        return "no_point", None
+    latitude, longitude = round(latitude, 6), round(longitude, 6)
+    qpv = locator.locate(latitude, longitude)
+    if qpv is None:
+        return "outside", None
+    trade_name = (
+        row["enseigne1Etablissement"].strip() or row["denominationUsuelleEtablissement"].strip()
+    )
+    return None, {
+        "siret": siret,
+        "name": row["denominationUsuelleEtablissement"].strip()
+        or trade_name
+        or f"Établissement {siret}",
+        "trade_name": trade_name,
+        "naf": row["activitePrincipaleEtablissement"].strip(),
+        "created_on": _date(row["dateCreationEtablissement"].strip()),
+        "band": band,
+        "address": _address(row),
+        "postcode": row["codePostalEtablissement"].strip(),
+        "commune": row["libelleCommuneEtablissement"].strip().title(),
+        "latitude": latitude,
+        "longitude": longitude,
+        "qpv": qpv,
+    }

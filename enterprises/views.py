@@ -1,0 +1,185 @@
+"""Workspace pages of the registry: list, page, create, edit, parcours, contacts, export."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from partners.tabular import write_csv, write_xlsx
+
+from . import perms
+from .enums import Source, Stage
+from .exports import enterprise_columns
+from .forms import ContactForm, EnterpriseFilterForm, EnterpriseForm, StageForm
+from .models import Enterprise, StageChange
+
+PAGE_SIZE = 50
+
+
+def visible(request):
+    return Enterprise.objects.visible_to(request.user)
+
+
+def filtered(request):
+    form = EnterpriseFilterForm(request.GET or None, user=request.user)
+    queryset = form.filter(visible(request), request.user) if form.is_bound else visible(request)
+    return form, queryset
+
+
+def enterprise_list(request):
+    """The enterprises I can see, searchable and filtered, 50 a page."""
+    form, queryset = filtered(request)
+    queryset = queryset.select_related("qpv", "naf", "referent").prefetch_related(
+        "assignments__organisation"
+    )
+    page = Paginator(queryset.order_by("name", "id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "enterprises/list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "can_create": perms.can_create_enterprise(request.user),
+        },
+    )
+
+
+def enterprise_detail(request, pk):
+    enterprise = get_object_or_404(
+        visible(request).select_related("qpv__successor", "naf", "referent", "point_qpv"), pk=pk
+    )
+    can_edit = perms.can_edit_enterprise(request.user, enterprise)
+    timeline = [
+        {"at": change.at, "kind": "stage", "object": change}
+        for change in enterprise.stage_changes.select_related("by")
+    ] + [
+        {"at": assignment.created_at, "kind": "assignment", "object": assignment}
+        for assignment in enterprise.assignments.select_related("organisation", "assigned_by")
+    ]
+    timeline.sort(key=lambda item: item["at"], reverse=True)
+    return render(
+        request,
+        "enterprises/detail.html",
+        {
+            "enterprise": enterprise,
+            "can_edit": can_edit,
+            "contacts": enterprise.contacts.all()
+            if perms.can_see_contacts(request.user, enterprise)
+            else None,
+            "stage_form": StageForm(enterprise=enterprise) if can_edit else None,
+            "timeline": timeline,
+        },
+    )
+
+
+def enterprise_create(request):
+    if not perms.can_create_enterprise(request.user):
+        raise PermissionDenied("Votre rôle ne permet pas de créer une entreprise.")
+    form = EnterpriseForm(request.POST or None, initial={"source": Source.TERRAIN})
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            enterprise = form.save(commit=False)
+            enterprise.referent = request.user  # whoever creates it follows it
+            enterprise.save()
+            StageChange.objects.create(
+                enterprise=enterprise, from_stage="", to_stage=enterprise.stage, by=request.user
+            )
+        messages.success(request, f"Entreprise « {enterprise} » enregistrée.")
+        return redirect("enterprises:detail", pk=enterprise.pk)
+    return render(request, "enterprises/form.html", {"form": form, "enterprise": None})
+
+
+def _editable(request, pk):
+    enterprise = get_object_or_404(visible(request), pk=pk)
+    if not perms.can_edit_enterprise(request.user, enterprise):
+        raise PermissionDenied("Votre rôle ne permet que la lecture de cette entreprise.")
+    return enterprise
+
+
+def enterprise_edit(request, pk):
+    enterprise = _editable(request, pk)
+    form = EnterpriseForm(request.POST or None, instance=enterprise)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Modifications enregistrées.")
+        return redirect("enterprises:detail", pk=enterprise.pk)
+    return render(request, "enterprises/form.html", {"form": form, "enterprise": enterprise})
+
+
+@require_POST
+def enterprise_move(request, pk):
+    enterprise = _editable(request, pk)
+    form = StageForm(request.POST, enterprise=enterprise)
+    if form.is_valid():
+        try:
+            enterprise.move_to(
+                form.cleaned_data["to_stage"],
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"Étape : {Stage(enterprise.stage).label}.")
+    else:
+        errors = [e for field_errors in form.errors.values() for e in field_errors]
+        messages.error(request, "Étape non modifiée : " + " ".join(errors))
+    return redirect("enterprises:detail", pk=enterprise.pk)
+
+
+def contact_form(request, pk, contact_pk=None):
+    enterprise = _editable(request, pk)
+    contact = get_object_or_404(enterprise.contacts, pk=contact_pk) if contact_pk else None
+    form = ContactForm(
+        request.POST or None,
+        instance=contact,
+        initial=None if contact else {"consent_date": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        contact = form.save(commit=False)
+        contact.enterprise = enterprise
+        contact.save()
+        messages.success(request, "Contact enregistré.")
+        return redirect("enterprises:detail", pk=enterprise.pk)
+    return render(
+        request,
+        "enterprises/contact_form.html",
+        {"form": form, "enterprise": enterprise, "contact": contact},
+    )
+
+
+def enterprise_export(request):
+    """What the user can see, filtered, as CSV (; + BOM) or XLSX, with who/when/filters."""
+    form, queryset = filtered(request)
+    queryset = queryset.select_related("qpv", "naf").prefetch_related("assignments__organisation")
+    contacts_for = None
+    if request.GET.get("contacts") == "1":
+        allowed = perms.editable_enterprises(request.user, queryset)
+        contacts_for = set(allowed.values_list("pk", flat=True))
+        queryset = queryset.prefetch_related("contacts")
+    metadata = [
+        ("Export", "Entreprises du programme « Inclusion numérique des TPE »"),
+        ("Exporté par", request.user.get_full_name() or request.user.email),
+        ("Le", timezone.localtime()),
+        ("Filtres", form.describe() if form.is_bound else "aucun"),
+    ]
+    columns = enterprise_columns(contacts_for)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    if request.GET.get("format") == "xlsx":
+        content = write_xlsx(columns, queryset.order_by("name", "id"), metadata, "Entreprises")
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        filename = f"entreprises-{stamp}.xlsx"
+    else:
+        content = write_csv(columns, queryset.order_by("name", "id"), metadata)
+        content_type, filename = "text/csv; charset=utf-8", f"entreprises-{stamp}.csv"
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
