@@ -314,3 +314,100 @@ def seed_enterprises(count, seed, referents=(), partners=()):
     Contact.objects.bulk_create(contacts)
     Assignment.objects.bulk_create(assignments)
     return saved
+
+
+SIRENE_HEADER = [
+    "siren",
+    "nic",
+    "siret",
+    "statutDiffusionEtablissement",
+    "dateCreationEtablissement",
+    "trancheEffectifsEtablissement",
+    "anneeEffectifsEtablissement",
+    "etablissementSiege",
+    "complementAdresseEtablissement",
+    "numeroVoieEtablissement",
+    "typeVoieEtablissement",
+    "libelleVoieEtablissement",
+    "codePostalEtablissement",
+    "libelleCommuneEtablissement",
+    "codeCommuneEtablissement",
+    "coordonneeLambertAbscisseEtablissement",
+    "coordonneeLambertOrdonneeEtablissement",
+    "etatAdministratifEtablissement",
+    "enseigne1Etablissement",
+    "enseigne2Etablissement",
+    "denominationUsuelleEtablissement",
+    "activitePrincipaleEtablissement",
+    "nomenclatureActivitePrincipaleEtablissement",
+    "caractereEmployeurEtablissement",
+]
+
+
+def sirene_row(siret, lat, lon, *, state="A", band="01", diffusion="O", trade="", naf="47.11B"):
+    """One StockEtablissement line (official column names) for a point in WGS84."""
+    from programme.geo import wgs84_to_lambert93
+
+    x, y = wgs84_to_lambert93(lat, lon) if lat is not None else ("", "")
+    return {
+        "siren": siret[:9],
+        "nic": siret[9:],
+        "siret": siret,
+        "statutDiffusionEtablissement": diffusion,
+        "dateCreationEtablissement": "2019-05-02",
+        "trancheEffectifsEtablissement": band,
+        "anneeEffectifsEtablissement": "2022",
+        "etablissementSiege": "true",
+        "complementAdresseEtablissement": "",
+        "numeroVoieEtablissement": "12",
+        "typeVoieEtablissement": "RUE",
+        "libelleVoieEtablissement": "DE LA MOSSON",
+        "codePostalEtablissement": "34080",
+        "libelleCommuneEtablissement": "MONTPELLIER",
+        "codeCommuneEtablissement": "34172",
+        "coordonneeLambertAbscisseEtablissement": f"{x:.1f}" if x != "" else "",
+        "coordonneeLambertOrdonneeEtablissement": f"{y:.1f}" if y != "" else "",
+        "etatAdministratifEtablissement": state,
+        "enseigne1Etablissement": trade,
+        "enseigne2Etablissement": "",
+        "denominationUsuelleEtablissement": "",
+        "activitePrincipaleEtablissement": naf,
+        "nomenclatureActivitePrincipaleEtablissement": "NAFv2",
+        "caractereEmployeurEtablissement": "O",
+    }
+
+
+def write_sirene_extract(path, rows, seed=2022):
+    """A synthetic StockEtablissement extract of `rows` lines, about a third of them kept
+    (active, under 10 employees, in a QPV), the rest closed, bigger or outside. Streams."""
+    import csv
+
+    rng = random.Random(seed)
+    qpvs = list(
+        Qpv.objects.of_generation(QpvGeneration.G2015).exclude(polygon=None).order_by("code")
+    )
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=SIRENE_HEADER)
+        writer.writeheader()
+        for index in range(rows):
+            siret = demo_siret(rng)
+            kind = index % 6
+            if kind in (0, 1):
+                lat, lon = random_point_in(qpvs[index % len(qpvs)].polygon, rng)
+            else:
+                lat, lon = (
+                    CENTRE[0] + rng.uniform(-0.05, 0.05),
+                    CENTRE[1] + rng.uniform(-0.05, 0.05),
+                )
+            writer.writerow(
+                sirene_row(
+                    siret,
+                    lat,
+                    lon,
+                    state="F" if kind == 2 else "A",
+                    band="12" if kind == 3 else rng.choice(["NN", "00", "01", "02", "03"]),
+                    trade=rng.choice(TRADES)[0].format(
+                        first=rng.choice(FIRST_NAMES), last=rng.choice(LAST_NAMES)
+                    ),
+                )
+            )

@@ -273,8 +273,11 @@ def prepare_import(content, filename):
                 row.values[key] = parse_cell(key, text, context)
             except CellError as error:
                 row.errors.append((header, str(error)))
-        if ("latitude" in row.values) != ("longitude" in row.values):
-            row.errors.append((LABELS["latitude"], "latitude et longitude vont ensemble"))
+        given = [key for key in ("latitude", "longitude") if raw.get(headers.get(key, ""), "")]
+        if len(given) == 1:
+            missing_key = "longitude" if given == ["latitude"] else "latitude"
+            column = headers.get(missing_key, LABELS[missing_key])
+            row.errors.append((column, "latitude et longitude vont ensemble"))
         siret = row.values.get("siret")
         if siret:
             row.siret = siret

@@ -108,12 +108,30 @@ class SireneReport:
             yield f"Écartées — {SKIP_REASONS[reason]} : {count}"
 
 
+PARTICLES = {"de", "du", "des", "la", "le", "les", "et", "a", "au", "aux", "en", "sur", "d", "l"}
+
+
+def _nice(text, start=True):
+    """« DE LA MOSSON » → « de la Mosson », « D'ALCO » → « d'Alco » (INSEE writes capitals).
+
+    Particles stay lower case except at the start of a name."""
+    words = []
+    for word in text.lower().split():
+        parts = word.split("'")
+        for i, part in enumerate(parts):
+            first = start and not words and i == 0
+            keep_lower = part in PARTICLES and not first and (i < len(parts) - 1 or len(parts) == 1)
+            parts[i] = part if keep_lower else part.capitalize()
+        words.append("'".join(parts))
+    return " ".join(words)
+
+
 def _address(row):
     street_type = row["typeVoieEtablissement"].strip()
     parts = [
         row["numeroVoieEtablissement"].strip(),
         STREET_TYPES.get(street_type, street_type.lower()),
-        row["libelleVoieEtablissement"].strip().capitalize(),
+        _nice(row["libelleVoieEtablissement"].strip(), start=not street_type),
     ]
     return " ".join(p for p in parts if p)
 
@@ -262,7 +280,7 @@ def _examine(row, locator):
         "band": band,
         "address": _address(row),
         "postcode": row["codePostalEtablissement"].strip(),
-        "commune": row["libelleCommuneEtablissement"].strip().title(),
+        "commune": _nice(row["libelleCommuneEtablissement"].strip()),
         "latitude": latitude,
         "longitude": longitude,
         "qpv": qpv,

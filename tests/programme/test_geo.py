@@ -74,3 +74,21 @@ def test_ring_position():
 
 def test_locator_without_coordinates_says_none():
     assert QpvLocator([]).locate(None, 3.8) is None
+
+
+def test_lambert93_origin_and_round_trip():
+    from programme.geo import lambert93_to_wgs84, wgs84_to_lambert93
+
+    x, y = wgs84_to_lambert93(46.5, 3.0)
+    assert (round(x, 3), round(y, 3)) == (700000.0, 6600000.0)
+    for lat, lon in ((43.6321, 3.82), (48.8530, 2.3499), (42.7, 9.45)):
+        back = lambert93_to_wgs84(*wgs84_to_lambert93(lat, lon))
+        assert abs(back[0] - lat) < 1e-9 and abs(back[1] - lon) < 1e-9
+
+
+def test_lambert93_of_montpellier_is_where_ign_puts_it():
+    from programme.geo import wgs84_to_lambert93
+
+    # La Comédie is about 771 km east and 6 279 km north in Lambert-93.
+    x, y = wgs84_to_lambert93(43.6086, 3.8797)
+    assert 770_000 < x < 772_000 and 6_278_000 < y < 6_280_500
