@@ -146,8 +146,8 @@ def _date(text):
 class _Batch:
     """Keeps rows until there are BATCH of them, then writes them in one go."""
 
-    def __init__(self, report, dry_run):
-        self.report, self.dry_run, self.rows = report, dry_run, []
+    def __init__(self, report, dry_run, user=None):
+        self.report, self.dry_run, self.user, self.rows = report, dry_run, user, []
         self.naf = dict(NafCode.objects.values_list("code", "id"))
 
     def add(self, values):
@@ -193,9 +193,11 @@ class _Batch:
         self.report.updated += len(to_update)
         if self.dry_run:
             return
-        bulk_create_with_history(to_create, Enterprise, batch_size=BATCH)
+        bulk_create_with_history(to_create, Enterprise, batch_size=BATCH, default_user=self.user)
         if to_update:
-            bulk_update_with_history(to_update, Enterprise, REFRESHED, batch_size=BATCH)
+            bulk_update_with_history(
+                to_update, Enterprise, REFRESHED, batch_size=BATCH, default_user=self.user
+            )
         ids = Enterprise.objects.filter(siret__in=[e.siret for e in to_create]).values_list(
             "id", flat=True
         )
@@ -207,7 +209,7 @@ class _Batch:
         )
 
 
-def import_sirene(path, dry_run=False):
+def import_sirene(path, dry_run=False, user=None):
     """Stream the extract at `path`; returns a SireneReport. One transaction: a file that
     breaks half-way writes nothing."""
     report = SireneReport()
@@ -225,7 +227,7 @@ def import_sirene(path, dry_run=False):
             )
         reader = csv.DictReader(handle, fieldnames=columns, delimiter=delimiter)
         with transaction.atomic():
-            batch = _Batch(report, dry_run)
+            batch = _Batch(report, dry_run, user)
             for row in reader:
                 report.read += 1
                 reason, values = _examine(row, locator)

@@ -54,3 +54,27 @@ def test_another_seed_gives_other_enterprises():
     seed("--enterprises", "10", "--seed", "1")
     seed("--enterprises", "10", "--seed", "2")
     assert Enterprise.objects.count() == 20
+
+
+def test_demo_accounts_see_different_sets(client):
+    from django.urls import reverse
+
+    from enterprises.models import Assignment, Enterprise
+
+    seed("--enterprises", "40")
+    axents = User.objects.get(email="axents@demo.test")
+    association = User.objects.get(email="association@demo.test")
+    axents_ids = set(Enterprise.objects.visible_to(axents).values_list("pk", flat=True))
+    assert axents_ids == set(
+        Assignment.objects.filter(organisation__name="Axents").values_list(
+            "enterprise_id", flat=True
+        )
+    )
+    association_ids = set(Enterprise.objects.visible_to(association).values_list("pk", flat=True))
+    assert axents_ids and association_ids and not axents_ids & association_ids
+    client.force_login(axents)
+    other = Enterprise.objects.exclude(pk__in=axents_ids).first()
+    assert client.get(reverse("enterprises:detail", args=[other.pk])).status_code == 404
+    assert client.get(reverse("enterprises:detail", args=[min(axents_ids)])).status_code == 200
+    stages = set(Enterprise.objects.values_list("stage", flat=True))
+    assert stages == {"reperee", "diagnostiquee", "accompagnee", "autonome", "sortie"}

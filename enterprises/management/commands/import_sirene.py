@@ -3,6 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from enterprises.sirene import SireneError, import_sirene
+from partners.models import User
 
 
 class Command(BaseCommand):
@@ -15,13 +16,21 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", help="Extrait CSV StockEtablissement")
         parser.add_argument("--dry-run", action="store_true", help="Compter sans rien écrire.")
+        parser.add_argument(
+            "--user", help="Adresse e-mail de la personne à qui attribuer l'import."
+        )
 
     def handle(self, *args, **options):
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"Fichier introuvable : {path}")
+        user = None
+        if options["user"]:
+            user = User.objects.filter(email__iexact=options["user"]).first()
+            if user is None:
+                raise CommandError(f"Aucun compte pour {options['user']}.")
         try:
-            report = import_sirene(path, dry_run=options["dry_run"])
+            report = import_sirene(path, dry_run=options["dry_run"], user=user)
         except SireneError as error:
             raise CommandError(str(error)) from None
         except UnicodeDecodeError:
