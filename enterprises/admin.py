@@ -12,6 +12,7 @@ from django.urls import path
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
+from partners.admin import ReadOnlyAdmin
 from partners.models import User
 from partners.tabular import Column, write_csv, write_xlsx
 
@@ -370,30 +371,30 @@ class EnterpriseAdmin(SimpleHistoryAdmin):
         return response
 
 
+class ThroughEnterpriseMixin:
+    """Objects hanging off enterprises are read through the visibility rule."""
+
+    def get_queryset(self, request):
+        visible = Enterprise.objects.visible_to(request.user)
+        return super().get_queryset(request).filter(enterprise__in=visible)
+
+
 @admin.register(Contact)
-class ContactAdmin(SimpleHistoryAdmin):
+class ContactAdmin(ThroughEnterpriseMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "enterprise", "role", "email", "consent_date", "anonymised_at"]
     search_fields = ["first_name", "last_name", "email", "pix_external_id", "enterprise__name"]
     list_filter = ["consent_method", ("anonymised_at", admin.EmptyFieldListFilter)]
     list_select_related = ["enterprise"]
     autocomplete_fields = ["enterprise"]
 
-    def get_queryset(self, request):
-        visible = Enterprise.objects.visible_to(request.user)
-        return super().get_queryset(request).filter(enterprise__in=visible)
-
 
 @admin.register(Assignment)
-class AssignmentAdmin(SimpleHistoryAdmin):
+class AssignmentAdmin(ThroughEnterpriseMixin, SimpleHistoryAdmin):
     list_display = ["enterprise", "organisation", "action", "status", "assigned_by", "created_at"]
     list_filter = ["status", "organisation", "action"]
     search_fields = ["enterprise__name", "enterprise__siret", "organisation__name"]
     list_select_related = ["enterprise", "organisation", "action", "assigned_by"]
     autocomplete_fields = ["enterprise", "organisation"]
-
-    def get_queryset(self, request):
-        visible = Enterprise.objects.visible_to(request.user)
-        return super().get_queryset(request).filter(enterprise__in=visible)
 
     def save_model(self, request, obj, form, change):
         if obj.assigned_by_id is None:
@@ -402,21 +403,8 @@ class AssignmentAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(StageChange)
-class StageChangeAdmin(admin.ModelAdmin):
+class StageChangeAdmin(ThroughEnterpriseMixin, ReadOnlyAdmin):
     list_display = ["enterprise", "from_stage", "to_stage", "reason", "by", "at"]
     list_filter = ["to_stage", "reason"]
     search_fields = ["enterprise__name", "enterprise__siret"]
     list_select_related = ["enterprise", "by"]
-
-    def get_queryset(self, request):
-        visible = Enterprise.objects.visible_to(request.user)
-        return super().get_queryset(request).filter(enterprise__in=visible)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -4,10 +4,6 @@ goes from the request's transaction to the worker, which sends it and marks it s
 import email as email_parser
 import os
 import re
-import selectors
-import subprocess
-import sys
-import time
 from email import policy as email_policy
 
 import pytest
@@ -18,6 +14,8 @@ from config.celery import app as celery_app
 from partners.enums import EmailStatus, Role
 from partners.models import Invitation, OutboundEmail
 
+from ..workers import read_until, start_worker, stop
+
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
 
@@ -26,20 +24,6 @@ def database_url():
     password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
     host = f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
     return f"postgres://{db['USER']}{password}@{host}/{db['NAME']}"
-
-
-def read_until(process, needle, timeout=60):
-    """Read the worker's output until a line contains `needle`; return all lines."""
-    selector = selectors.DefaultSelector()
-    selector.register(process.stdout, selectors.EVENT_READ)
-    lines, deadline = [], time.monotonic() + timeout
-    while time.monotonic() < deadline and process.poll() is None:
-        if selector.select(timeout=1):
-            line = process.stdout.readline()
-            lines.append(line)
-            if needle in line:
-                return lines
-    raise AssertionError(f"« {needle} » not seen in the worker's output:\n" + "".join(lines))
 
 
 @pytest.fixture
@@ -61,26 +45,7 @@ def test_a_real_worker_sends_the_invitation(tmp_path, staff, organisation_a, not
         "EMAIL_HOST": "",
     }
     celery_app.control.purge()  # nothing left over from an earlier run
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "worker",
-            "--loglevel=INFO",
-            "--concurrency=1",
-            "--pool=solo",
-            "--without-mingle",
-            "--without-gossip",
-        ],
-        cwd=settings.BASE_DIR,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    worker = start_worker(env, "--pool=solo")
     try:
         read_until(worker, " ready.")
         with transaction.atomic():
@@ -92,8 +57,7 @@ def test_a_real_worker_sends_the_invitation(tmp_path, staff, organisation_a, not
         read_until(worker, "partners.tasks.send_email")
         read_until(worker, "succeeded")
     finally:
-        worker.terminate()
-        worker.wait(timeout=30)
+        stop(worker)
     email.refresh_from_db()
     assert email.status == EmailStatus.SENT and email.sent_at is not None
     assert email.body_text == "" and email.attempts == 1

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from enterprises.imports import apply_import, prepare_import
-from partners.models import User
+from partners.management.utils import user_option
 
 
 class Command(BaseCommand):
@@ -24,11 +24,7 @@ class Command(BaseCommand):
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"Fichier introuvable : {path}")
-        user = None
-        if options["user"]:
-            user = User.objects.filter(email__iexact=options["user"]).first()
-            if user is None:
-                raise CommandError(f"Aucun compte pour {options['user']}.")
+        user = user_option(options["user"])
         prepared = prepare_import(path.read_bytes(), path.name)
         for warning in prepared.warnings:
             self.stdout.write(self.style.WARNING(warning))
