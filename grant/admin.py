@@ -1,10 +1,23 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Convention
+from partners.admin import ReadOnlyAdmin
+
+from .models import (
+    BudgetLine,
+    Convention,
+    ConventionDocument,
+    Disbursement,
+    Expense,
+    FinancialEvent,
+)
 
 
 @admin.register(Convention)
-class ConventionAdmin(admin.ModelAdmin):
+class ConventionAdmin(SimpleHistoryAdmin):
+    """Legal facts are edited here; amounts and dates that touch the ceiling go through
+    the « Subvention » pages, which lock the convention while they check it."""
+
     list_display = [
         "title",
         "deliberation_number",
@@ -18,7 +31,7 @@ class ConventionAdmin(admin.ModelAdmin):
     search_fields = ["title", "deliberation_number", "prefecture_act_id"]
     list_select_related = ["funder", "beneficiary", "programme"]
     autocomplete_fields = ["funder", "beneficiary", "programme"]
-    readonly_fields = ["ends_on"]
+    readonly_fields = ["ends_on", "max_amount", "status", "signed_on"]
     fieldsets = [
         (None, {"fields": ["title", "programme", "funder", "beneficiary", "status"]}),
         (
@@ -39,3 +52,46 @@ class ConventionAdmin(admin.ModelAdmin):
     @admin.display(description="fin de la convention")
     def ends_on(self, obj):
         return obj.ends_on
+
+
+class MoneyAdmin(SimpleHistoryAdmin, ReadOnlyAdmin):
+    """Money is written through the « Subvention » pages (ceiling checked, journaled);
+    the admin lists it and shows its history."""
+
+
+@admin.register(BudgetLine)
+class BudgetLineAdmin(MoneyAdmin):
+    list_display = ["label", "convention", "action", "planned_cost", "planned_grant"]
+    list_filter = ["convention", "action"]
+    search_fields = ["label"]
+
+
+@admin.register(Expense)
+class ExpenseAdmin(MoneyAdmin):
+    list_display = ["date", "supplier", "description", "line", "amount", "grant_amount", "status"]
+    list_filter = ["status", "line__convention", "line"]
+    search_fields = ["supplier", "description", "reference"]
+    list_select_related = ["line"]
+    date_hierarchy = "date"
+    exclude = ["receipt"]
+
+
+@admin.register(Disbursement)
+class DisbursementAdmin(MoneyAdmin):
+    list_display = ["date", "kind", "amount", "reference", "convention"]
+    list_filter = ["kind", "convention"]
+
+
+@admin.register(ConventionDocument)
+class ConventionDocumentAdmin(ReadOnlyAdmin):
+    list_display = ["title", "convention", "original_name", "uploaded_by", "uploaded_at"]
+    exclude = ["file"]
+
+
+@admin.register(FinancialEvent)
+class FinancialEventAdmin(ReadOnlyAdmin):
+    list_display = ["at", "kind", "subject", "by", "convention"]
+    list_filter = ["kind", "convention"]
+    search_fields = ["subject"]
+    list_select_related = ["by", "convention"]
+    date_hierarchy = "at"

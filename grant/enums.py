@@ -6,3 +6,28 @@ class ConventionStatus(models.TextChoices):
     SIGNEE = "signee", "signée"
     EN_COURS = "en_cours", "en cours"
     SOLDEE = "soldee", "soldée"
+
+
+class ExpenseStatus(models.TextChoices):
+    ENGAGEE = "engagee", "engagée"
+    MANDATEE = "mandatee", "mandatée"
+    PAYEE = "payee", "payée"
+
+
+class DisbursementKind(models.TextChoices):
+    AVANCE = "avance", "avance"
+    ACOMPTE = "acompte", "acompte"
+    SOLDE = "solde", "solde"
+
+
+class FinancialEventKind(models.TextChoices):
+    CONVENTION_CHANGED = "convention_changed", "convention modifiée"
+    STATUS_CHANGED = "status_changed", "statut de la convention changé"
+    DOCUMENT_ADDED = "document_added", "document ajouté"
+    LINE_CREATED = "line_created", "ligne budgétaire créée"
+    LINE_CHANGED = "line_changed", "ligne budgétaire modifiée"
+    EXPENSE_CREATED = "expense_created", "dépense enregistrée"
+    EXPENSE_CHANGED = "expense_changed", "dépense modifiée"
+    EXPENSE_PAID = "expense_paid", "dépense payée"
+    DISBURSEMENT_RECEIVED = "disbursement_received", "versement reçu"
+    DISBURSEMENT_CHANGED = "disbursement_changed", "versement modifié"

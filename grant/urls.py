@@ -6,4 +6,44 @@ app_name = "grant"
 
 urlpatterns = [
     path("pilotage/", views.pilotage, name="pilotage"),
+    path("subvention/conventions/<int:pk>/", views.convention_detail, name="convention"),
+    path(
+        "subvention/conventions/<int:pk>/modifier/", views.convention_edit, name="convention_edit"
+    ),
+    path("subvention/conventions/<int:pk>/lignes/nouvelle/", views.line_form, name="line_create"),
+    path(
+        "subvention/conventions/<int:pk>/lignes/<int:line_pk>/", views.line_form, name="line_edit"
+    ),
+    path(
+        "subvention/conventions/<int:pk>/depenses/nouvelle/",
+        views.expense_form,
+        name="expense_create",
+    ),
+    path(
+        "subvention/conventions/<int:pk>/depenses/<int:expense_pk>/",
+        views.expense_form,
+        name="expense_edit",
+    ),
+    path(
+        "subvention/conventions/<int:pk>/versements/nouveau/",
+        views.disbursement_form,
+        name="disbursement_create",
+    ),
+    path(
+        "subvention/conventions/<int:pk>/versements/<int:disbursement_pk>/",
+        views.disbursement_form,
+        name="disbursement_edit",
+    ),
+    path(
+        "subvention/conventions/<int:pk>/documents/nouveau/",
+        views.document_upload,
+        name="document_upload",
+    ),
+    path(
+        "subvention/conventions/<int:pk>/etat-des-depenses.<str:fmt>",
+        views.statement,
+        name="statement",
+    ),
+    path("subvention/depenses/<int:pk>/justificatif/", views.expense_receipt, name="receipt"),
+    path("subvention/documents/<int:pk>/", views.document_download, name="document"),
 ]

@@ -1,12 +1,249 @@
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import render
+"""Staff pages of the grant. Anyone else gets 404: no confirmation that they exist."""
 
-from .models import Convention
+from functools import wraps
+
+from django.contrib import messages
+from django.db.models import Sum
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from partners.tabular import Column, write_csv, write_xlsx
+
+from .files import sniff
+from .forms import BudgetLineForm, ConventionForm, DisbursementForm, DocumentForm, ExpenseForm
+from .indicators import ZERO, grant_execution
+from .models import (
+    CENT,
+    CeilingError,
+    Convention,
+    ConventionDocument,
+    Expense,
+    FinancialEvent,
+    FinancialEventKind,
+    save_budget_line,
+    save_convention,
+    save_disbursement,
+    save_expense,
+)
 
 
+def staff_only(view):
+    """Grant pages and files are for Métropole staff only; others get 404."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_staff:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@staff_only
 def pilotage(request):
-    """Staff's entry page: the figures arrive with the report issue; the admin is one click away."""
-    if not request.user.is_staff:
-        raise PermissionDenied("Le pilotage est réservé à l'équipe de la Métropole.")
+    """Staff's entry page: the convention(s) at a glance; the admin is one click away."""
     conventions = Convention.objects.select_related("funder").order_by("-deliberation_date")
-    return render(request, "grant/pilotage.html", {"conventions": conventions})
+    return render(
+        request,
+        "grant/pilotage.html",
+        {"executions": [grant_execution(c) for c in conventions]},
+    )
+
+
+@staff_only
+def convention_detail(request, pk):
+    convention = get_object_or_404(
+        Convention.objects.select_related("funder", "beneficiary"), pk=pk
+    )
+    return render(
+        request,
+        "grant/convention.html",
+        {
+            "execution": grant_execution(convention),
+            "documents": convention.documents.all(),
+            "expenses": Expense.objects.filter(line__convention=convention).select_related("line"),
+            "disbursements": convention.disbursements.all(),
+            "events": convention.events.select_related("by")[:15],
+        },
+    )
+
+
+def _edit(request, form, save, success, title, convention, multipart=False):
+    """A form page whose save is checked against the ceiling: on success back to the
+    convention, on refusal the same form with the amount still available."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form.save(commit=False), request.user)
+        except CeilingError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, success)
+            return redirect("grant:convention", pk=convention.pk)
+    return render(
+        request,
+        "grant/form.html",
+        {"form": form, "title": title, "convention": convention, "multipart": multipart},
+    )
+
+
+@staff_only
+def convention_edit(request, pk):
+    convention = get_object_or_404(Convention, pk=pk)
+    form = ConventionForm(request.POST or None, instance=convention)
+    return _edit(
+        request,
+        form,
+        save_convention,
+        "Convention enregistrée.",
+        "Modifier la convention",
+        convention,
+    )
+
+
+@staff_only
+def line_form(request, pk, line_pk=None):
+    convention = get_object_or_404(Convention, pk=pk)
+    line = get_object_or_404(convention.lines, pk=line_pk) if line_pk else None
+    form = BudgetLineForm(request.POST or None, instance=line, convention=convention)
+    title = "Modifier la ligne budgétaire" if line else "Nouvelle ligne budgétaire"
+    return _edit(
+        request, form, save_budget_line, "Ligne budgétaire enregistrée.", title, convention
+    )
+
+
+@staff_only
+def expense_form(request, pk, expense_pk=None):
+    convention = get_object_or_404(Convention, pk=pk)
+    expense = (
+        get_object_or_404(Expense, pk=expense_pk, line__convention=convention)
+        if expense_pk
+        else None
+    )
+    form = ExpenseForm(
+        request.POST or None, request.FILES or None, instance=expense, convention=convention
+    )
+    upload = request.FILES.get("receipt")
+    if upload:
+        form.instance.receipt_name = upload.name[:255]
+    title = "Modifier la dépense" if expense else "Nouvelle dépense"
+    return _edit(
+        request, form, save_expense, "Dépense enregistrée.", title, convention, multipart=True
+    )
+
+
+@staff_only
+def disbursement_form(request, pk, disbursement_pk=None):
+    convention = get_object_or_404(Convention, pk=pk)
+    disbursement = (
+        get_object_or_404(convention.disbursements, pk=disbursement_pk) if disbursement_pk else None
+    )
+    form = DisbursementForm(request.POST or None, instance=disbursement, convention=convention)
+    title = "Modifier le versement" if disbursement else "Nouveau versement reçu"
+    return _edit(request, form, save_disbursement, "Versement enregistré.", title, convention)
+
+
+@staff_only
+def document_upload(request, pk):
+    convention = get_object_or_404(Convention, pk=pk)
+    form = DocumentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        document = form.save(commit=False)
+        document.convention, document.uploaded_by = convention, request.user
+        document.original_name = request.FILES["file"].name[:255]
+        document.save()
+        FinancialEvent.objects.create(
+            convention=convention,
+            kind=FinancialEventKind.DOCUMENT_ADDED,
+            subject=document.title,
+            by=request.user,
+        )
+        messages.success(request, "Document ajouté.")
+        return redirect("grant:convention", pk=pk)
+    return render(
+        request,
+        "grant/form.html",
+        {"form": form, "title": "Ajouter un document", "convention": convention, "multipart": True},
+    )
+
+
+def _serve(stored, name):
+    """Send a private file as an attachment, with the type read from its content."""
+    if not stored:
+        raise Http404
+    handle = stored.open("rb")
+    content_type = (sniff(handle) or ("", "application/octet-stream"))[1]
+    response = FileResponse(
+        handle, as_attachment=True, filename=name or stored.name.rsplit("/", 1)[-1]
+    )
+    response["Content-Type"] = content_type
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@staff_only
+def expense_receipt(request, pk):
+    expense = get_object_or_404(Expense, pk=pk)
+    return _serve(expense.receipt, expense.receipt_name)
+
+
+@staff_only
+def document_download(request, pk):
+    document = get_object_or_404(ConventionDocument, pk=pk)
+    return _serve(document.file, document.original_name)
+
+
+STATEMENT_COLUMNS = [
+    Column("Ligne budgétaire", lambda e: e.line.label if e.pk else "TOTAL"),
+    Column("Date", lambda e: e.date),
+    Column("Fournisseur", lambda e: e.supplier),
+    Column("Objet", lambda e: e.description),
+    Column("Montant TTC (€)", lambda e: e.amount),
+    Column("Part imputée à la subvention (€)", lambda e: e.grant_amount),
+    Column("Statut", lambda e: e.get_status_display() if e.pk else ""),
+    Column("Référence du justificatif", lambda e: e.reference or e.receipt_name),
+]
+
+
+@staff_only
+def statement(request, pk, fmt):
+    """« État récapitulatif des dépenses »: every expense, then the totals; signed by nobody."""
+    convention = get_object_or_404(Convention, pk=pk)
+    expenses = list(
+        Expense.objects.filter(line__convention=convention)
+        .select_related("line")
+        .order_by("line__position", "date")
+    )
+    totals = Expense.objects.filter(line__convention=convention).aggregate(
+        amount=Sum("amount"), grant_amount=Sum("grant_amount")
+    )
+    total_row = Expense(
+        date=None,
+        supplier="",
+        description="",
+        amount=(totals["amount"] or ZERO).quantize(CENT),
+        grant_amount=(totals["grant_amount"] or ZERO).quantize(CENT),
+    )
+    metadata = [
+        ("État récapitulatif des dépenses", str(convention)),
+        ("Bénéficiaire", str(convention.beneficiary)),
+        ("Financeur", str(convention.funder)),
+        ("Édité le", timezone.localtime()),
+        ("Édité par", request.user.get_full_name() or request.user.email),
+        ("Visa", "à signer par l'ordonnateur : document non signé"),
+    ]
+    rows = [*expenses, total_row]
+    if fmt == "xlsx":
+        content = write_xlsx(STATEMENT_COLUMNS, rows, metadata, "État des dépenses")
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        content, content_type, fmt = (
+            write_csv(STATEMENT_COLUMNS, rows, metadata),
+            "text/csv; charset=utf-8",
+            "csv",
+        )
+    response = HttpResponse(content, content_type=content_type)
+    filename = f"etat-recapitulatif-depenses-{convention.deliberation_number}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

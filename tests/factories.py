@@ -212,3 +212,44 @@ class StageChangeFactory(factory.django.DjangoModelFactory):
 
     enterprise = factory.SubFactory(EnterpriseFactory)
     to_stage = "reperee"
+
+
+class BudgetLineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "grant.BudgetLine"
+
+    convention = factory.SubFactory(ConventionFactory)
+    label = factory.Sequence(lambda n: f"Ligne {n}")
+    planned_cost = Decimal("10000.00")
+    planned_grant = Decimal("5000.00")
+
+
+class ExpenseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "grant.Expense"
+
+    line = factory.SubFactory(BudgetLineFactory)
+    date = datetime.date(2023, 3, 1)
+    supplier = "Fournisseur"
+    description = "Prestation"
+    amount = Decimal("1000.00")
+    grant_amount = Decimal("500.00")
+
+
+class DisbursementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "grant.Disbursement"
+
+    convention = factory.SubFactory(ConventionFactory)
+    kind = "avance"
+    date = datetime.date(2023, 2, 1)
+    amount = Decimal("12000.00")
+
+
+class ConventionDocumentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "grant.ConventionDocument"
+
+    convention = factory.SubFactory(ConventionFactory)
+    title = "Convention signée"
+    file = factory.django.FileField(filename="convention.pdf", data=b"%PDF-1.4 test")

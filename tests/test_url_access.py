@@ -7,13 +7,23 @@ object, or this test fails and says so."""
 import re
 from dataclasses import dataclass
 
+import factory
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from partners.enums import Role
 from partners.models import Membership
 
-from .factories import AssignmentFactory, ContactFactory, EnterpriseFactory
+from .factories import (
+    AssignmentFactory,
+    BudgetLineFactory,
+    ContactFactory,
+    ConventionDocumentFactory,
+    ConventionFactory,
+    DisbursementFactory,
+    EnterpriseFactory,
+    ExpenseFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -47,6 +57,12 @@ class World:
     organisation_a: object
     enterprise: object = None
     contact: object = None
+    staff: object = None
+    convention: object = None
+    line: object = None
+    expense: object = None
+    disbursement: object = None
+    document: object = None
 
 
 @dataclass
@@ -62,6 +78,27 @@ class Spec:
 SPECS = {
     "partners:members": Spec(lambda w: {"pk": w.organisation_a.pk}),
     "enterprises:detail": Spec(lambda w: {"pk": w.enterprise.pk}),
+    # The grant is staff's: everyone else gets 404, alice included.
+    "grant:convention": Spec(lambda w: {"pk": w.convention.pk}, owner="staff"),
+    "grant:convention_edit": Spec(lambda w: {"pk": w.convention.pk}, write=True, owner="staff"),
+    "grant:line_create": Spec(lambda w: {"pk": w.convention.pk}, write=True, owner="staff"),
+    "grant:line_edit": Spec(
+        lambda w: {"pk": w.convention.pk, "line_pk": w.line.pk}, write=True, owner="staff"
+    ),
+    "grant:expense_create": Spec(lambda w: {"pk": w.convention.pk}, write=True, owner="staff"),
+    "grant:expense_edit": Spec(
+        lambda w: {"pk": w.convention.pk, "expense_pk": w.expense.pk}, write=True, owner="staff"
+    ),
+    "grant:disbursement_create": Spec(lambda w: {"pk": w.convention.pk}, write=True, owner="staff"),
+    "grant:disbursement_edit": Spec(
+        lambda w: {"pk": w.convention.pk, "disbursement_pk": w.disbursement.pk},
+        write=True,
+        owner="staff",
+    ),
+    "grant:document_upload": Spec(lambda w: {"pk": w.convention.pk}, write=True, owner="staff"),
+    "grant:statement": Spec(lambda w: {"pk": w.convention.pk, "fmt": "xlsx"}, owner="staff"),
+    "grant:receipt": Spec(lambda w: {"pk": w.expense.pk}, owner="staff"),
+    "grant:document": Spec(lambda w: {"pk": w.document.pk}, owner="staff"),
     "enterprises:edit": Spec(lambda w: {"pk": w.enterprise.pk}, write=True),
     "enterprises:move": Spec(lambda w: {"pk": w.enterprise.pk}, write=True),
     "enterprises:contact_create": Spec(lambda w: {"pk": w.enterprise.pk}, write=True),
@@ -130,11 +167,30 @@ def project_urls():
 
 
 @pytest.fixture
-def world(alice, bob, charlie, org_admin, organisation_a):
+def world(alice, bob, charlie, org_admin, organisation_a, staff):
     enterprise = EnterpriseFactory(name="ENTREPRISE D'ALICE")
     AssignmentFactory(enterprise=enterprise, organisation=organisation_a)
     contact = ContactFactory(enterprise=enterprise)
-    return World(alice, bob, charlie, org_admin, organisation_a, enterprise, contact)
+    convention = ConventionFactory()
+    line = BudgetLineFactory(convention=convention)
+    expense = ExpenseFactory(
+        line=line, receipt=factory.django.FileField(filename="f.pdf", data=b"%PDF-1.4 x")
+    )
+    return World(
+        alice,
+        bob,
+        charlie,
+        org_admin,
+        organisation_a,
+        enterprise,
+        contact,
+        staff,
+        convention,
+        line,
+        expense,
+        DisbursementFactory(convention=convention),
+        ConventionDocumentFactory(convention=convention),
+    )
 
 
 def test_only_the_expected_views_are_public():
@@ -196,12 +252,10 @@ def test_bob_the_lecteur_cannot_write(client, world):
     for name, spec in SPECS.items():
         if spec.write:
             url = reverse(name, kwargs=spec.kwargs(world))
-            assert (
-                client.post(
-                    url, {"role": Role.ADMIN, "active": "0", "email": "x@example.test"}
-                ).status_code
-                == 403
-            ), name
+            # Staff-only pages do not even admit they exist; elsewhere bob reads, not writes.
+            expected = 404 if spec.owner == "staff" else 403
+            data = {"role": Role.ADMIN, "active": "0", "email": "x@example.test"}
+            assert client.post(url, data).status_code == expected, name
     assert Membership.objects.get(user=world.bob).role == Role.LECTEUR
 
 

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from enterprises.demo import seed_enterprises
+from grant.demo import seed_grant
 from partners.demo import DEFAULT_PASSWORD, create_demo_accounts
 from partners.models import Organisation
 
@@ -42,6 +43,9 @@ class Command(BaseCommand):
             enterprises = seed_enterprises(
                 options["enterprises"], options["seed"], referents=referents, partners=partners
             )
+            seed_grant(by_email["pilotage@demo.test"])
+        if options["verbosity"] < 1:
+            return
         self.stdout.write(f"{len(users)} comptes de démonstration, {len(enterprises)} entreprises.")
         for user in users:
             self.stdout.write(f"  {user.email}")

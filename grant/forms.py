@@ -1,0 +1,86 @@
+from django import forms
+
+from programme.models import Action
+
+from .files import validate_document
+from .models import BudgetLine, Convention, ConventionDocument, Disbursement, Expense
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ConventionForm(forms.ModelForm):
+    class Meta:
+        model = Convention
+        fields = [
+            "status",
+            "signed_on",
+            "duration_months",
+            "max_amount",
+            "prefecture_act_id",
+            "published_on",
+        ]
+        widgets = {"signed_on": DATE, "published_on": DATE}
+
+
+class DocumentForm(forms.ModelForm):
+    class Meta:
+        model = ConventionDocument
+        fields = ["title", "file"]
+        help_texts = {"file": "PDF, JPEG ou PNG, 10 Mo au plus."}
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        validate_document(upload)
+        return upload
+
+
+class BudgetLineForm(forms.ModelForm):
+    class Meta:
+        model = BudgetLine
+        fields = ["label", "action", "planned_cost", "planned_grant", "position"]
+
+    def __init__(self, *args, convention, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.convention = convention
+        self.fields["action"].queryset = Action.objects.filter(programme=convention.programme_id)
+
+
+class ExpenseForm(forms.ModelForm):
+    class Meta:
+        model = Expense
+        fields = [
+            "line",
+            "date",
+            "supplier",
+            "description",
+            "amount",
+            "grant_amount",
+            "status",
+            "reference",
+            "receipt",
+        ]
+        widgets = {"date": DATE}
+        help_texts = {
+            "receipt": "PDF, JPEG ou PNG, 10 Mo au plus (le type est vérifié d'après le contenu)."
+        }
+
+    def __init__(self, *args, convention, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["line"].queryset = BudgetLine.objects.filter(convention=convention)
+
+    def clean_receipt(self):
+        upload = self.cleaned_data.get("receipt")
+        if upload and hasattr(upload, "content_type"):  # a new file, not the stored one
+            validate_document(upload)
+        return upload
+
+
+class DisbursementForm(forms.ModelForm):
+    class Meta:
+        model = Disbursement
+        fields = ["kind", "date", "amount", "reference"]
+        widgets = {"date": DATE}
+
+    def __init__(self, *args, convention, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.convention = convention

@@ -1,0 +1,95 @@
+"""The one place where the programme's figures are computed (ARCHITECTURE.md §5).
+
+The dashboard, the exports and the report all read their figures from here, so that the
+three never disagree. Every figure is a database aggregate: a bounded number of queries,
+whatever the amount of data. The activities and report issues add their sections."""
+
+from decimal import Decimal
+
+from django.db.models import Q, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from .enums import ExpenseStatus
+from .models import CENT, BudgetLine, Disbursement, euros
+
+ZERO = Decimal("0.00")
+# Warn when less than this share of the convention remains and less than half is spent.
+LATE_SHARE = Decimal("0.25")
+
+
+def _money(expression):
+    return Coalesce(expression, Value(ZERO))
+
+
+def _rate(part, whole):
+    if not whole:
+        return Decimal("0")
+    return (Decimal(part) / Decimal(whole) * 100).quantize(Decimal("0.1"))
+
+
+def grant_execution(convention, today=None):
+    """Planned, engaged, paid, charged to the grant and received, per line and in total,
+    with what remains, the execution rate, the time elapsed and warnings. Two queries."""
+    today = today or timezone.localdate()
+    lines = list(
+        BudgetLine.objects.filter(convention=convention)
+        .select_related("action")
+        .annotate(
+            engaged=_money(Sum("expenses__amount")),
+            paid=_money(Sum("expenses__amount", filter=Q(expenses__status=ExpenseStatus.PAYEE))),
+            charged=_money(Sum("expenses__grant_amount")),
+        )
+        .order_by("position", "id")
+    )
+    received = (
+        Disbursement.objects.filter(convention=convention)
+        .aggregate(total=_money(Sum("amount")))["total"]
+        .quantize(CENT)
+    )
+    for line in lines:  # SQLite drops the scale of decimal sums: put the cents back
+        line.engaged, line.paid, line.charged = (
+            line.engaged.quantize(CENT),
+            line.paid.quantize(CENT),
+            line.charged.quantize(CENT),
+        )
+    total = {
+        "planned_cost": sum((line.planned_cost for line in lines), ZERO),
+        "planned_grant": sum((line.planned_grant for line in lines), ZERO),
+        "engaged": sum((line.engaged for line in lines), ZERO),
+        "paid": sum((line.paid for line in lines), ZERO),
+        "charged": sum((line.charged for line in lines), ZERO),
+        "received": received,
+    }
+    total["remaining"] = convention.max_amount - total["charged"]
+    total["to_receive"] = convention.max_amount - received
+    total["unallocated"] = convention.max_amount - total["planned_grant"]
+    total["execution_rate"] = _rate(total["charged"], convention.max_amount)
+    warnings = []
+    for line in lines:
+        line.execution_rate = _rate(line.engaged, line.planned_cost)
+        line.over = line.engaged > line.planned_cost
+        if line.over:
+            warnings.append(
+                f"« {line.label} » dépense plus que prévu : {euros(line.engaged)} engagés pour "
+                f"{euros(line.planned_cost)} prévus."
+            )
+    elapsed_rate = None
+    if convention.signed_on:
+        duration = (convention.ends_on - convention.signed_on).days
+        elapsed = min(max((today - convention.signed_on).days, 0), duration)
+        elapsed_rate = _rate(elapsed, duration)
+        left = duration - elapsed
+        if left <= duration * LATE_SHARE and total["execution_rate"] < 50:
+            warnings.append(
+                f"La convention se termine dans {left} jour(s) et seulement "
+                f"{total['execution_rate']} % de la subvention est imputé."
+            )
+    return {
+        "convention": convention,
+        "lines": lines,
+        "total": total,
+        "elapsed_rate": elapsed_rate,
+        "days_left": convention.days_left(today),
+        "warnings": warnings,
+    }
