@@ -92,3 +92,50 @@ class AssignmentStatus(models.TextChoices):
     DONE_NO_HELP = "done_no_help", "pas d'aide"
     DONE_NOT_REACHABLE = "done_not_reachable", "non joignable"
     NOT_FOR_ME = "not_for_me", "refusé"
+
+
+class ActivityKind(models.TextChoices):
+    """Coop TypeActivite."""
+
+    INDIVIDUEL = "individuel", "accompagnement individuel"
+    COLLECTIF = "collectif", "atelier collectif"
+
+
+class PlaceType(models.TextChoices):
+    """Coop TypeLieu, read for a TPE (« À domicile » is « dans l'entreprise »)."""
+
+    LIEU_ACTIVITE = "lieu_activite", "lieu d'activité (tiers-lieu, permanence…)"
+    DOMICILE = "domicile", "dans l'entreprise"
+    A_DISTANCE = "a_distance", "à distance"
+    AUTRE = "autre", "autre lieu"
+
+
+class Attendance(models.TextChoices):
+    PRESENT = "present", "présent"
+    ABSENT = "absent", "absent"
+    EXCUSE = "excuse", "excusé"
+
+
+class AssessmentKind(models.TextChoices):
+    INITIAL = "initial", "initial"
+    INTERMEDIAIRE = "intermediaire", "intermédiaire"
+    FINAL = "final", "final"
+
+
+class AssessmentSource(models.TextChoices):
+    PIX = "pix", "campagne PIX (import)"
+    AUTO = "auto", "auto-évaluation"
+    CONSEILLER = "conseiller", "conseiller"
+
+
+# The five PIX domains: (field name, label as PIX writes it).
+PIX_DOMAINS = [
+    ("score_information", "Informations et données"),
+    ("score_communication", "Communication et collaboration"),
+    ("score_creation", "Création de contenu"),
+    ("score_security", "Protection et sécurité"),
+    ("score_environment", "Environnement numérique"),
+]
+
+DURATION_PRESETS = [15, 30, 45, 60, 90, 120]
+MAX_DURATION = 8 * 60  # a session or workshop of more than a working day is a typo

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import F, Q, Window
 from django.db.models.functions import Lead
@@ -16,11 +17,17 @@ from programme.enums import QpvGeneration
 from programme.models import Qpv
 
 from .enums import (
+    MAX_DURATION,
     TPE_BANDS,
+    ActivityKind,
+    AssessmentKind,
+    AssessmentSource,
     AssignmentStatus,
+    Attendance,
     ConsentMethod,
     ExitReason,
     HeadcountBand,
+    PlaceType,
     QpvSource,
     Source,
     Stage,
@@ -48,15 +55,20 @@ class EnterpriseQuerySet(models.QuerySet):
         """The one visibility rule (ARCHITECTURE.md §4).
 
         Staff see every enterprise; anyone else sees those assigned to one of their
-        active organisations, and those they are referent of. (The activities issue adds
-        « or has logged an activity with ».)"""
+        active organisations, those they are referent of, and those they have logged an
+        activity with."""
         if not user.is_authenticated or not user.is_active:
             return self.none()
         if user.is_staff:
             return self
         organisations = Membership.objects.active().filter(user=user).values("organisation_id")
         assigned = Assignment.objects.filter(organisation_id__in=organisations)
-        return self.filter(Q(pk__in=assigned.values("enterprise_id")) | Q(referent=user))
+        met = Participation.objects.filter(activity__author=user)
+        return self.filter(
+            Q(pk__in=assigned.values("enterprise_id"))
+            | Q(referent=user)
+            | Q(pk__in=met.values("enterprise_id"))
+        )
 
 
 class Enterprise(models.Model):
@@ -391,3 +403,312 @@ class Assignment(models.Model):
 
     def __str__(self):
         return f"{self.enterprise} → {self.organisation}"
+
+
+class ActivityQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Activities about an enterprise the user can see, and those they logged.
+        Nobody sees an activity about an enterprise they cannot see."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_staff:
+            return self
+        enterprises = Enterprise.objects.visible_to(user).values("pk")
+        about = Participation.objects.filter(enterprise__in=enterprises).values("activity_id")
+        return self.filter(Q(pk__in=about) | Q(author=user))
+
+
+class Activity(models.Model):
+    """A session with a TPE or a workshop, in the vocabulary of « La Coop de la médiation
+    numérique » so that the figures line up with the national ones."""
+
+    kind = models.CharField("type", max_length=12, choices=ActivityKind.choices)
+    date = models.DateField("date")
+    duration = models.PositiveSmallIntegerField(
+        "durée (minutes)", validators=[MinValueValidator(1), MaxValueValidator(MAX_DURATION)]
+    )
+    place_type = models.CharField("type de lieu", max_length=20, choices=PlaceType.choices)
+    place = models.ForeignKey(
+        "programme.Place",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="activities",
+        verbose_name="lieu",
+    )
+    place_commune = models.CharField("commune (autre lieu)", max_length=100, blank=True)
+    themes = models.ManyToManyField(
+        "programme.Term", related_name="themed_activities", verbose_name="thématiques"
+    )
+    equipment = models.ManyToManyField(
+        "programme.Term", blank=True, related_name="equipped_activities", verbose_name="matériel"
+    )
+    autonomy = models.ForeignKey(
+        "programme.Term",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="autonomie atteinte",
+    )
+    referral_structure = models.ForeignKey(
+        "programme.Term",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="orientée vers (type de structure)",
+    )
+    referral_organisation = models.ForeignKey(
+        "partners.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referrals",
+        verbose_name="orientée vers (structure du réseau)",
+    )
+    title = models.CharField("titre de l'atelier", max_length=200, blank=True)
+    level = models.ForeignKey(
+        "programme.Term",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="niveau",
+    )
+    anonymous_count = models.PositiveSmallIntegerField("participants anonymes", default=0)
+    notes = models.TextField("notes", blank=True)
+    action = models.ForeignKey(
+        "programme.Action",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="activities",
+        verbose_name="action du programme",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="activities",
+        verbose_name="auteur",
+    )
+    organisation = models.ForeignKey(
+        "partners.Organisation",
+        on_delete=models.PROTECT,
+        related_name="activities",
+        verbose_name="structure de l'auteur",
+    )
+    created_at = models.DateTimeField("saisie le", auto_now_add=True)
+    updated_at = models.DateTimeField("modifiée le", auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"], m2m_fields=[themes])
+    objects = ActivityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "activité"
+        verbose_name_plural = "activités"
+        ordering = ["-date", "-id"]
+        indexes = [models.Index(fields=["author", "date"]), models.Index(fields=["date"])]
+
+    def __str__(self):
+        label = self.title or self.get_kind_display()
+        return f"{label} du {self.date:%d/%m/%Y}"
+
+    def set_participations(self, attendance):
+        """Replace the participations with {enterprise: attendance}; an enterprise present
+        at its first activity while « repérée » or « diagnostiquée » is now « accompagnée »
+        (a StageChange by the author). Returns the enterprises that moved."""
+        self.participations.exclude(enterprise__in=list(attendance)).delete()
+        existing = {p.enterprise_id: p for p in self.participations.all()}
+        for enterprise, presence in attendance.items():
+            participation = existing.get(enterprise.pk)
+            if participation is None:
+                Participation.objects.create(
+                    activity=self, enterprise=enterprise, attendance=presence
+                )
+            elif participation.attendance != presence:
+                participation.attendance = presence
+                participation.save(update_fields=["attendance"])
+        moved = []
+        for enterprise, presence in attendance.items():
+            if presence == Attendance.PRESENT and enterprise.stage in (
+                Stage.REPEREE,
+                Stage.DIAGNOSTIQUEE,
+            ):
+                enterprise.move_to(Stage.ACCOMPAGNEE, by=self.author, note="première activité")
+                moved.append(enterprise)
+        return moved
+
+    @property
+    def reached_autonomy(self):
+        return (
+            self.kind == ActivityKind.INDIVIDUEL
+            and self.autonomy_id
+            and self.autonomy.code == "autonome"
+        )
+
+    def editable_by(self, user, today=None):
+        """Authors edit their own activities for 30 days; staff always."""
+        if user.is_staff:
+            return True
+        today = today or timezone.localdate()
+        return (
+            self.author_id == user.pk and (today - timezone.localdate(self.created_at)).days <= 30
+        )
+
+
+class Participation(models.Model):
+    """An enterprise (and possibly a contact of it) at an activity."""
+
+    activity = models.ForeignKey(
+        Activity, on_delete=models.CASCADE, related_name="participations", verbose_name="activité"
+    )
+    enterprise = models.ForeignKey(
+        Enterprise,
+        on_delete=models.PROTECT,
+        related_name="participations",
+        verbose_name="entreprise",
+    )
+    contact = models.ForeignKey(
+        Contact,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="participations",
+        verbose_name="contact",
+    )
+    attendance = models.CharField(
+        "présence", max_length=10, choices=Attendance.choices, default=Attendance.PRESENT
+    )
+
+    class Meta:
+        verbose_name = "participation"
+        verbose_name_plural = "participations"
+        constraints = [
+            models.UniqueConstraint(fields=["activity", "enterprise"], name="participation_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.enterprise} — {self.activity}"
+
+
+class Assessment(models.Model):
+    """A diagnostic of an enterprise's contact: initial, intermediate or final; overall
+    score and one per PIX domain, in percent of mastery."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, related_name="assessments", verbose_name="entreprise"
+    )
+    contact = models.ForeignKey(
+        Contact,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assessments",
+        verbose_name="contact",
+    )
+    kind = models.CharField("moment", max_length=15, choices=AssessmentKind.choices)
+    source = models.CharField("source", max_length=12, choices=AssessmentSource.choices)
+    date = models.DateField("date")
+    overall = models.DecimalField(
+        "maîtrise globale (%)",
+        max_digits=5,
+        decimal_places=1,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    score_information = models.DecimalField(
+        "informations et données (%)",
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    score_communication = models.DecimalField(
+        "communication et collaboration (%)",
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    score_creation = models.DecimalField(
+        "création de contenu (%)",
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    score_security = models.DecimalField(
+        "protection et sécurité (%)",
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    score_environment = models.DecimalField(
+        "environnement numérique (%)",
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    pix_campaign = models.CharField("code de campagne PIX", max_length=30, blank=True)
+    pix_shared_at = models.DateTimeField("partagé le (PIX)", null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField("saisi le", auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "diagnostic"
+        verbose_name_plural = "diagnostics"
+        ordering = ["-date", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contact", "pix_campaign", "pix_shared_at"],
+                condition=Q(source="pix"),
+                name="assessment_pix_once",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Diagnostic {self.get_kind_display()} du {self.date:%d/%m/%Y} — {self.overall} %"
+
+
+class PixProposal(models.Model):
+    """A PIX result whose external id is unknown, proposed by name to staff, who confirm
+    the contact (never linked automatically)."""
+
+    contact = models.ForeignKey(
+        Contact,
+        on_delete=models.CASCADE,
+        related_name="pix_proposals",
+        verbose_name="contact proposé",
+    )
+    participant_name = models.CharField("participant (PIX)", max_length=200)
+    external_id = models.CharField("identifiant externe (PIX)", max_length=100, blank=True)
+    campaign = models.CharField("campagne", max_length=30)
+    shared_at = models.DateTimeField("partagé le")
+    scores = models.JSONField("résultats")
+    created_at = models.DateTimeField("proposé le", auto_now_add=True)
+    decided_at = models.DateTimeField("décidé le", null=True, blank=True)
+    accepted = models.BooleanField("confirmé", null=True)
+
+    class Meta:
+        verbose_name = "rapprochement PIX à confirmer"
+        verbose_name_plural = "rapprochements PIX à confirmer"
+        ordering = ["decided_at", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contact", "campaign", "shared_at"], name="pix_proposal_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.participant_name} → {self.contact}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import activity_views, views
 
 app_name = "enterprises"
 
@@ -17,4 +17,14 @@ urlpatterns = [
         views.contact_form,
         name="contact_edit",
     ),
+    path("entreprises/<int:pk>/seance/", activity_views.log_session, name="log_session"),
+    path(
+        "entreprises/<int:pk>/autonome/", activity_views.close_autonomous, name="close_autonomous"
+    ),
+    path("activites/", activity_views.activity_home, name="activity_home"),
+    path("activites/atelier/", activity_views.log_workshop, name="log_workshop"),
+    path("activites/export/", activity_views.activity_export, name="activity_export"),
+    path("activites/<int:pk>/", activity_views.activity_detail, name="activity_detail"),
+    path("activites/<int:pk>/modifier/", activity_views.activity_edit, name="activity_edit"),
+    path("activites/<int:pk>/supprimer/", activity_views.activity_delete, name="activity_delete"),
 ]

@@ -1,5 +1,7 @@
 """Workspace pages of the registry: list, page, create, edit, parcours, contacts, export."""
 
+import datetime
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -12,12 +14,22 @@ from django.views.decorators.http import require_POST
 from partners.tabular import write_csv, write_xlsx
 
 from . import perms
-from .enums import Source, Stage
+from .activity_forms import user_organisations
+from .enums import ActivityKind, Source, Stage
 from .exports import enterprise_columns
 from .forms import ContactForm, EnterpriseFilterForm, EnterpriseForm, StageForm
-from .models import Enterprise, StageChange
+from .models import Activity, Enterprise, StageChange
 
 PAGE_SIZE = 50
+
+
+def _at(day):
+    """A date as an aware datetime at midday, to sort it among timestamped events."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
+
+
+def can_log(user):
+    return user.is_staff or user_organisations(user).exists()
 
 
 def visible(request):
@@ -56,14 +68,32 @@ def enterprise_detail(request, pk):
         visible(request).select_related("qpv__successor", "naf", "referent", "point_qpv"), pk=pk
     )
     can_edit = perms.can_edit_enterprise(request.user, enterprise)
-    timeline = [
-        {"at": change.at, "kind": "stage", "object": change}
-        for change in enterprise.stage_changes.select_related("by")
-    ] + [
-        {"at": assignment.created_at, "kind": "assignment", "object": assignment}
-        for assignment in enterprise.assignments.select_related("organisation", "assigned_by")
-    ]
+    activities = list(
+        Activity.objects.filter(participations__enterprise=enterprise)
+        .select_related("author", "autonomy")
+        .prefetch_related("themes")
+        .order_by("-date", "-id")
+    )
+    assessments = list(enterprise.assessments.select_related("contact"))
+    timeline = (
+        [
+            {"at": change.at, "kind": "stage", "object": change}
+            for change in enterprise.stage_changes.select_related("by")
+        ]
+        + [
+            {"at": assignment.created_at, "kind": "assignment", "object": assignment}
+            for assignment in enterprise.assignments.select_related("organisation", "assigned_by")
+        ]
+        + [{"at": _at(a.date), "kind": "activity", "object": a} for a in activities]
+        + [{"at": _at(a.date), "kind": "assessment", "object": a} for a in assessments]
+    )
     timeline.sort(key=lambda item: item["at"], reverse=True)
+    last_individual = next((a for a in activities if a.kind == ActivityKind.INDIVIDUEL), None)
+    offer_autonomy = (
+        enterprise.stage == Stage.ACCOMPAGNEE
+        and last_individual is not None
+        and last_individual.reached_autonomy
+    )
     return render(
         request,
         "enterprises/detail.html",
@@ -75,6 +105,10 @@ def enterprise_detail(request, pk):
             else None,
             "stage_form": StageForm(enterprise=enterprise) if can_edit else None,
             "timeline": timeline,
+            "can_log": can_log(request.user),
+            "offer_autonomy": offer_autonomy
+            and (can_edit or last_individual.author_id == request.user.pk),
+            "assessments": assessments,
         },
     )
 

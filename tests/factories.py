@@ -253,3 +253,26 @@ class ConventionDocumentFactory(factory.django.DjangoModelFactory):
     convention = factory.SubFactory(ConventionFactory)
     title = "Convention signée"
     file = factory.django.FileField(filename="convention.pdf", data=b"%PDF-1.4 test")
+
+
+class ActivityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "enterprises.Activity"
+
+    kind = "individuel"
+    date = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=1))
+    duration = 45
+    place_type = "domicile"
+    author = factory.SubFactory(UserFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+
+
+class AssessmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "enterprises.Assessment"
+
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    kind = "initial"
+    source = "conseiller"
+    date = datetime.date(2023, 3, 1)
+    overall = Decimal("40.0")

@@ -15,6 +15,7 @@ from partners.enums import Role
 from partners.models import Membership
 
 from .factories import (
+    ActivityFactory,
     AssignmentFactory,
     BudgetLineFactory,
     ContactFactory,
@@ -63,6 +64,7 @@ class World:
     expense: object = None
     disbursement: object = None
     document: object = None
+    activity: object = None
 
 
 @dataclass
@@ -78,6 +80,11 @@ class Spec:
 SPECS = {
     "partners:members": Spec(lambda w: {"pk": w.organisation_a.pk}),
     "enterprises:detail": Spec(lambda w: {"pk": w.enterprise.pk}),
+    "enterprises:log_session": Spec(lambda w: {"pk": w.enterprise.pk}, write=True),
+    "enterprises:close_autonomous": Spec(lambda w: {"pk": w.enterprise.pk}, write=True),
+    "enterprises:activity_detail": Spec(lambda w: {"pk": w.activity.pk}),
+    "enterprises:activity_edit": Spec(lambda w: {"pk": w.activity.pk}, write=True),
+    "enterprises:activity_delete": Spec(lambda w: {"pk": w.activity.pk}, write=True),
     # The grant is staff's: everyone else gets 404, alice included.
     "grant:convention": Spec(lambda w: {"pk": w.convention.pk}, owner="staff"),
     "grant:convention_edit": Spec(lambda w: {"pk": w.convention.pk}, write=True, owner="staff"),
@@ -176,6 +183,8 @@ def world(alice, bob, charlie, org_admin, organisation_a, staff):
     expense = ExpenseFactory(
         line=line, receipt=factory.django.FileField(filename="f.pdf", data=b"%PDF-1.4 x")
     )
+    activity = ActivityFactory(author=alice, organisation=organisation_a)
+    activity.participations.create(enterprise=enterprise)
     return World(
         alice,
         bob,
@@ -190,6 +199,7 @@ def world(alice, bob, charlie, org_admin, organisation_a, staff):
         expense,
         DisbursementFactory(convention=convention),
         ConventionDocumentFactory(convention=convention),
+        activity,
     )
 
 

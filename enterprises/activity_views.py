@@ -1,0 +1,280 @@
+"""Logging, editing and exporting activities."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from partners.tabular import Column, write_csv, write_xlsx
+
+from . import perms
+from .activity_forms import ActivityForm
+from .enums import ActivityKind, Stage
+from .models import Activity, Enterprise, Participation
+from .validators import normalise_siret
+from .views import can_log
+
+
+def activity_home(request):
+    """« Nouvelle activité »: find the enterprise (name or SIRET), or start a workshop;
+    below, my latest activities."""
+    query = request.GET.get("q", "").strip()
+    results = None
+    if query:
+        visible = Enterprise.objects.visible_to(request.user).select_related("qpv")
+        digits = normalise_siret(query)
+        if digits.isdigit() and len(digits) >= 3:
+            results = visible.filter(siret__startswith=digits)
+        else:
+            results = visible.filter(Q(name__icontains=query) | Q(trade_name__icontains=query))
+        results = results.order_by("name")[:20]
+    mine = (
+        Activity.objects.filter(author=request.user)
+        .prefetch_related("participations__enterprise")
+        .order_by("-date", "-id")
+    )
+    page = Paginator(mine, 20).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "enterprises/activity_home.html",
+        {"query": query, "results": results, "page": page, "can_log": can_log(request.user)},
+    )
+
+
+def _save(request, form, activity=None):
+    """Save the form's activity and its participations in one transaction."""
+    with transaction.atomic():
+        activity = form.save(commit=False)
+        if activity.pk is None:
+            activity.author = request.user
+            activity.kind = form.kind
+        activity.duration = form.cleaned_data["duration"]
+        activity.save()
+        form.save_m2m()
+        moved = activity.set_participations(form.attendance())
+    for enterprise in moved:
+        messages.info(request, f"« {enterprise} » passe à l'étape « accompagnée ».")
+    return activity
+
+
+def log_session(request, pk):
+    """« Noter une séance » from an enterprise page."""
+    enterprise = get_object_or_404(Enterprise.objects.visible_to(request.user), pk=pk)
+    if not can_log(request.user):
+        raise PermissionDenied("Votre rôle ne permet pas de noter une activité.")
+    form = ActivityForm(
+        request.POST or None, user=request.user, kind=ActivityKind.INDIVIDUEL, enterprise=enterprise
+    )
+    if request.method == "POST" and form.is_valid():
+        activity = _save(request, form)
+        messages.success(request, f"Séance du {activity.date:%d/%m/%Y} enregistrée.")
+        return redirect("enterprises:detail", pk=enterprise.pk)
+    return render(
+        request,
+        "enterprises/activity_form.html",
+        {"form": form, "enterprise": enterprise, "kind": ActivityKind.INDIVIDUEL},
+    )
+
+
+def log_workshop(request):
+    """« Nouvel atelier collectif »."""
+    if not can_log(request.user):
+        raise PermissionDenied("Votre rôle ne permet pas de noter une activité.")
+    visible = Enterprise.objects.visible_to(request.user).order_by("name")
+    form = ActivityForm(
+        request.POST or None, user=request.user, kind=ActivityKind.COLLECTIF, visible=visible
+    )
+    if request.method == "POST" and form.is_valid():
+        activity = _save(request, form)
+        messages.success(request, f"Atelier « {activity.title} » enregistré.")
+        return redirect("enterprises:activity_detail", pk=activity.pk)
+    return render(
+        request, "enterprises/activity_form.html", {"form": form, "kind": ActivityKind.COLLECTIF}
+    )
+
+
+def _visible_activity(request, pk):
+    return get_object_or_404(
+        Activity.objects.visible_to(request.user).select_related(
+            "author",
+            "organisation",
+            "place",
+            "autonomy",
+            "level",
+            "action",
+            "referral_structure",
+            "referral_organisation",
+        ),
+        pk=pk,
+    )
+
+
+def activity_detail(request, pk):
+    activity = _visible_activity(request, pk)
+    visible = Enterprise.objects.visible_to(request.user)
+    # A workshop may gather enterprises the reader cannot see: those stay hidden.
+    participations = activity.participations.filter(enterprise__in=visible).select_related(
+        "enterprise"
+    )
+    return render(
+        request,
+        "enterprises/activity_detail.html",
+        {
+            "activity": activity,
+            "participations": participations,
+            "hidden_count": activity.participations.count() - len(participations),
+            "can_edit": activity.editable_by(request.user),
+            "show_notes": activity.author_id == request.user.pk or request.user.is_staff,
+        },
+    )
+
+
+def _editable_activity(request, pk):
+    activity = _visible_activity(request, pk)
+    if not activity.editable_by(request.user):
+        raise PermissionDenied(
+            "Seul l'auteur modifie une activité, pendant 30 jours après sa saisie."
+        )
+    return activity
+
+
+def activity_edit(request, pk):
+    activity = _editable_activity(request, pk)
+    enterprise = None
+    visible = Enterprise.objects.visible_to(request.user).order_by("name")
+    if activity.kind == ActivityKind.INDIVIDUEL:
+        enterprise = activity.participations.select_related("enterprise").first().enterprise
+    form = ActivityForm(
+        request.POST or None,
+        instance=activity,
+        user=request.user,
+        kind=activity.kind,
+        enterprise=enterprise,
+        visible=visible,
+    )
+    if request.method == "POST" and form.is_valid():
+        _save(request, form)
+        messages.success(request, "Activité modifiée.")
+        return redirect("enterprises:activity_detail", pk=activity.pk)
+    return render(
+        request,
+        "enterprises/activity_form.html",
+        {"form": form, "enterprise": enterprise, "kind": activity.kind, "activity": activity},
+    )
+
+
+@require_POST
+def activity_delete(request, pk):
+    activity = _editable_activity(request, pk)
+    activity.delete()
+    messages.success(request, "Activité supprimée.")
+    return redirect("enterprises:activity_home")
+
+
+@require_POST
+def close_autonomous(request, pk):
+    """Close the parcours as « autonome », as offered after an autonomous session."""
+    enterprise = get_object_or_404(Enterprise.objects.visible_to(request.user), pk=pk)
+    if (
+        not perms.can_edit_enterprise(request.user, enterprise)
+        and not enterprise.participations.filter(activity__author=request.user).exists()
+    ):
+        raise PermissionDenied("Votre rôle ne permet pas de faire avancer ce parcours.")
+    if enterprise.stage == Stage.ACCOMPAGNEE:
+        enterprise.move_to(Stage.AUTONOME, by=request.user, note="autonomie constatée en séance")
+        messages.success(request, f"Parcours de « {enterprise} » clos : autonome.")
+    return redirect("enterprises:detail", pk=enterprise.pk)
+
+
+def _themes(activity):
+    return ", ".join(t.label for t in activity.themes.all())
+
+
+# The Coop's columns, one row per participant (ARCHITECTURE.md §3, Activity).
+COOP_COLUMNS = [
+    Column("Date", lambda p: p.activity.date),
+    Column("Type", lambda p: p.activity.get_kind_display()),
+    Column("Durée (minutes)", lambda p: p.activity.duration),
+    Column("Type de lieu", lambda p: p.activity.get_place_type_display()),
+    Column(
+        "Lieu", lambda p: p.activity.place.name if p.activity.place_id else p.activity.place_commune
+    ),
+    Column("Thématiques", lambda p: _themes(p.activity)),
+    Column("Matériel", lambda p: ", ".join(t.label for t in p.activity.equipment.all())),
+    Column("Autonomie", lambda p: p.activity.autonomy.label if p.activity.autonomy_id else ""),
+    Column(
+        "Orientation (structure)",
+        lambda p: p.activity.referral_structure.label if p.activity.referral_structure_id else "",
+    ),
+    Column(
+        "Orientation (réseau)",
+        lambda p: (
+            p.activity.referral_organisation.name if p.activity.referral_organisation_id else ""
+        ),
+    ),
+    Column("Titre de l'atelier", lambda p: p.activity.title),
+    Column("Niveau", lambda p: p.activity.level.label if p.activity.level_id else ""),
+    Column("Participants anonymes", lambda p: p.activity.anonymous_count),
+    Column("Action du programme", lambda p: p.activity.action.name if p.activity.action_id else ""),
+    Column("Structure", lambda p: p.activity.organisation.name),
+    Column("QPV", lambda p: p.enterprise.qpv.name if p.enterprise.qpv_id else "hors QPV"),
+    Column("Section NAF", lambda p: p.enterprise.naf.section if p.enterprise.naf_id else ""),
+    Column("Présence", lambda p: p.get_attendance_display()),
+]
+# Names and notes: only in a person's export of their own activities (the Coop's rule).
+OWN_COLUMNS = [
+    Column("SIRET", lambda p: p.enterprise.siret),
+    Column("Entreprise", lambda p: str(p.enterprise)),
+    Column("Notes", lambda p: p.activity.notes),
+]
+
+
+def activity_export(request):
+    """Activities as CSV or XLSX, one row per participant; ?mine=1 for my own, with names."""
+    mine = request.GET.get("mine") == "1"
+    activities = Activity.objects.visible_to(request.user)
+    if mine:
+        activities = activities.filter(author=request.user)
+    participations = (
+        Participation.objects.filter(activity__in=activities)
+        .filter(enterprise__in=Enterprise.objects.visible_to(request.user))
+        .select_related(
+            "activity__place",
+            "activity__autonomy",
+            "activity__referral_structure",
+            "activity__referral_organisation",
+            "activity__level",
+            "activity__action",
+            "activity__organisation",
+            "enterprise__qpv",
+            "enterprise__naf",
+        )
+        .prefetch_related("activity__themes", "activity__equipment")
+        .order_by("activity__date", "activity_id", "id")
+    )
+    columns = COOP_COLUMNS + (OWN_COLUMNS if mine else [])
+    metadata = [
+        ("Export", "Mes activités" if mine else "Activités visibles (sans noms ni notes)"),
+        ("Exporté par", request.user.get_full_name() or request.user.email),
+        ("Le", timezone.localtime()),
+    ]
+    if request.GET.get("format") == "xlsx":
+        content = write_xlsx(columns, participations, metadata, "Activités")
+        content_type, suffix = (
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "xlsx",
+        )
+    else:
+        content, content_type, suffix = (
+            write_csv(columns, participations, metadata),
+            "text/csv; charset=utf-8",
+            "csv",
+        )
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="activites.{suffix}"'
+    return response
