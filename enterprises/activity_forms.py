@@ -128,6 +128,7 @@ class ActivityForm(forms.ModelForm):
             Organisation.objects.all() if user.is_staff else user_organisations(user)
         )
         f["organisation"].empty_label = None
+        f["organisation"].required = False  # defaults to the author's (first) organisation
         f["place_type"].choices = PlaceType.choices
         f["autonomy"].empty_label = None
         f["anonymous_count"].label = "Participants anonymes (sans entreprise enregistrée)"
@@ -205,6 +206,11 @@ class ActivityForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        if not cleaned.get("organisation"):
+            cleaned["organisation"] = self.fields["organisation"].queryset.first()
+            if cleaned["organisation"] is None:
+                raise forms.ValidationError("Vous n'êtes membre actif d'aucune structure.")
+            self.instance.organisation = cleaned["organisation"]
         preset = cleaned.get("duration_preset")
         if preset == OTHER:
             if not cleaned.get("duration_other"):

@@ -19,7 +19,17 @@ from partners.tabular import Column, write_csv, write_xlsx
 from .enums import ExitReason, Stage
 from .exports import enterprise_columns
 from .imports import TEMPLATE, apply_import, prepare_import
-from .models import Assignment, Contact, Enterprise, StageChange
+from .models import (
+    Activity,
+    Assessment,
+    Assignment,
+    Contact,
+    Enterprise,
+    Participation,
+    PixProposal,
+    StageChange,
+)
+from .pix import apply_pix, confirm_proposal, prepare_pix
 
 
 class ContactInline(admin.StackedInline):
@@ -73,7 +83,28 @@ class PartnerFilter(admin.SimpleListFilter):
 
 
 IMPORT_SESSION_KEY = "enterprise_import"
+PIX_SESSION_KEY = "pix_import"
 MAX_UPLOAD = 10 * 1024 * 1024
+
+
+def stash_upload(request, key, name, content):
+    """Keep an uploaded file in the session between preview and confirmation; returns the
+    token the confirmation must bring back. The file leaves the session when confirmed."""
+    token = secrets.token_urlsafe(12)
+    request.session[key] = {
+        "name": name,
+        "content": base64.b64encode(content).decode(),
+        "token": token,
+    }
+    return token
+
+
+def unstash_upload(request, key):
+    """(name, content) of the stashed file if the token matches, else None; always drops it."""
+    stored = request.session.pop(key, None)
+    if not stored or stored["token"] != request.POST.get("token"):
+        return None
+    return stored["name"], base64.b64decode(stored["content"])
 
 
 class ImportForm(forms.Form):
@@ -226,13 +257,13 @@ class EnterpriseAdmin(SimpleHistoryAdmin):
             "title": "Importer des entreprises",
         }
         if request.method == "POST" and "confirm" in request.POST:
-            stored = request.session.pop(IMPORT_SESSION_KEY, None)
-            if not stored or stored["token"] != request.POST.get("token"):
+            stashed = unstash_upload(request, IMPORT_SESSION_KEY)
+            if stashed is None:
                 self.message_user(
                     request, "Aperçu expiré : déposez le fichier de nouveau.", messages.ERROR
                 )
                 return redirect("admin:enterprises_import")
-            prepared = prepare_import(base64.b64decode(stored["content"]), stored["name"])
+            prepared = prepare_import(stashed[1], stashed[0])
             if not prepared.ok:
                 context.update(form=ImportForm(), prepared=prepared)
                 return TemplateResponse(
@@ -251,13 +282,7 @@ class EnterpriseAdmin(SimpleHistoryAdmin):
             prepared = prepare_import(content, upload.name)
             context["prepared"] = prepared
             if prepared.ok:
-                token = secrets.token_urlsafe(12)
-                request.session[IMPORT_SESSION_KEY] = {
-                    "name": upload.name,
-                    "content": base64.b64encode(content).decode(),
-                    "token": token,
-                }
-                context["token"] = token
+                context["token"] = stash_upload(request, IMPORT_SESSION_KEY, upload.name, content)
             else:
                 request.session.pop(IMPORT_SESSION_KEY, None)
         context["form"] = form
@@ -379,6 +404,14 @@ class ThroughEnterpriseMixin:
         return super().get_queryset(request).filter(enterprise__in=visible)
 
 
+class ThroughContactMixin:
+    """Objects hanging off contacts are read through their enterprise's visibility."""
+
+    def get_queryset(self, request):
+        visible = Enterprise.objects.visible_to(request.user)
+        return super().get_queryset(request).filter(contact__enterprise__in=visible)
+
+
 @admin.register(Contact)
 class ContactAdmin(ThroughEnterpriseMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "enterprise", "role", "email", "consent_date", "anonymised_at"]
@@ -408,3 +441,161 @@ class StageChangeAdmin(ThroughEnterpriseMixin, ReadOnlyAdmin):
     list_filter = ["to_stage", "reason"]
     search_fields = ["enterprise__name", "enterprise__siret"]
     list_select_related = ["enterprise", "by"]
+
+
+class ParticipationInline(admin.TabularInline):
+    model = Participation
+    extra = 0
+    autocomplete_fields = ["enterprise"]
+    fields = ["enterprise", "contact", "attendance"]
+    raw_id_fields = ["contact"]
+
+
+@admin.register(Activity)
+class ActivityAdmin(SimpleHistoryAdmin):
+    list_display = ["date", "kind", "title", "duration", "place_type", "author", "organisation"]
+    list_filter = [
+        "kind",
+        "place_type",
+        "organisation",
+        "action",
+        ("date", admin.DateFieldListFilter),
+    ]
+    search_fields = [
+        "title",
+        "notes",
+        "participations__enterprise__name",
+        "participations__enterprise__siret",
+    ]
+    list_select_related = ["author", "organisation"]
+    autocomplete_fields = ["author", "organisation", "place", "referral_organisation"]
+    filter_horizontal = ["themes", "equipment"]
+    date_hierarchy = "date"
+    inlines = [ParticipationInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(ThroughEnterpriseMixin, SimpleHistoryAdmin):
+    list_display = ["date", "enterprise", "contact", "kind", "source", "overall", "pix_campaign"]
+    list_filter = ["kind", "source"]
+    search_fields = ["enterprise__name", "enterprise__siret", "contact__last_name", "pix_campaign"]
+    list_select_related = ["enterprise", "contact"]
+    autocomplete_fields = ["enterprise"]
+    raw_id_fields = ["contact"]
+
+    def get_urls(self):
+        custom = [
+            path(
+                "importer-pix/",
+                self.admin_site.admin_view(self.import_view),
+                name="enterprises_pix_import",
+            )
+        ]
+        return custom + super().get_urls()
+
+    def import_view(self, request):
+        """Upload a PIX Orga export: preview (nothing written), then import all or nothing."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Importer des résultats PIX",
+        }
+        if request.method == "POST" and "confirm" in request.POST:
+            stashed = unstash_upload(request, PIX_SESSION_KEY)
+            if stashed is None:
+                self.message_user(
+                    request, "Aperçu expiré : déposez le fichier de nouveau.", messages.ERROR
+                )
+                return redirect("admin:enterprises_pix_import")
+            prepared = prepare_pix(stashed[1], stashed[0])
+            try:
+                created, proposed = apply_pix(prepared, user=request.user)
+            except ValueError as error:
+                self.message_user(request, str(error), messages.ERROR)
+                return redirect("admin:enterprises_pix_import")
+            self.message_user(
+                request,
+                f"Import PIX terminé : {created} diagnostic(s) créé(s), "
+                f"{proposed} rapprochement(s) à confirmer.",
+            )
+            return redirect(
+                "admin:enterprises_pixproposal_changelist"
+                if proposed
+                else "admin:enterprises_assessment_changelist"
+            )
+        form = ImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            content = upload.read()
+            prepared = prepare_pix(content, upload.name)
+            context["prepared"] = prepared
+            if prepared.ok:
+                context["token"] = stash_upload(request, PIX_SESSION_KEY, upload.name, content)
+        context["form"] = form
+        return TemplateResponse(request, "admin/enterprises/assessment/pix_import.html", context)
+
+
+@admin.register(PixProposal)
+class PixProposalAdmin(ThroughContactMixin, ReadOnlyAdmin):
+    list_display = [
+        "participant_name",
+        "contact",
+        "enterprise",
+        "campaign",
+        "overall",
+        "shared_at",
+        "accepted",
+        "decided_at",
+    ]
+    list_filter = [("decided_at", admin.EmptyFieldListFilter), "accepted", "campaign"]
+    search_fields = ["participant_name", "external_id", "contact__last_name"]
+    list_select_related = ["contact__enterprise"]
+    actions = ["accept", "reject"]
+
+    @admin.display(description="entreprise")
+    def enterprise(self, obj):
+        return obj.contact.enterprise
+
+    @admin.display(description="maîtrise globale (%)")
+    def overall(self, obj):
+        return obj.scores.get("overall")
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_staff  # actions need it; the form stays read-only
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def _decide(self, request, queryset, accept):
+        done = 0
+        for proposal in queryset.filter(decided_at__isnull=True):
+            try:
+                confirm_proposal(proposal, request.user, accept)
+                done += 1
+            except ValueError as error:
+                self.message_user(request, f"{proposal} : {error}", messages.WARNING)
+        verb = "confirmé(s) : diagnostic(s) créé(s)" if accept else "écarté(s)"
+        self.message_user(request, f"{done} rapprochement(s) {verb}.")
+
+    @admin.action(description="Confirmer : c'est bien ce contact (crée le diagnostic)")
+    def accept(self, request, queryset):
+        self._decide(request, queryset, True)
+
+    @admin.action(description="Écarter : ce n'est pas ce contact")
+    def reject(self, request, queryset):
+        self._decide(request, queryset, False)
+
+
+@admin.register(Participation)
+class ParticipationAdmin(ThroughEnterpriseMixin, admin.ModelAdmin):
+    list_display = ["activity", "enterprise", "attendance"]
+    list_filter = ["attendance", "activity__kind"]
+    search_fields = ["enterprise__name", "enterprise__siret", "activity__title"]
+    list_select_related = ["activity", "enterprise"]
+    autocomplete_fields = ["enterprise"]
+    raw_id_fields = ["activity", "contact"]

@@ -2,13 +2,14 @@ import re
 
 from django import forms
 from django.db.models import Q
+from django.utils import timezone
 
 from partners.models import Organisation, User
 from programme.enums import QpvGeneration
 from programme.models import NafCode, Qpv
 
 from .enums import ExitReason, QpvSource, Stage
-from .models import TRANSITIONS, Assignment, Contact, Enterprise
+from .models import TRANSITIONS, Assessment, Assignment, Contact, Enterprise
 from .validators import normalise_siret
 
 
@@ -235,3 +236,37 @@ class EnterpriseFilterForm(forms.Form):
                 )
                 parts.append(f"{field.label} : {label}")
         return " ; ".join(parts) or "aucun"
+
+
+class AssessmentForm(forms.ModelForm):
+    """A diagnostic entered by hand: overall score and, when known, one per PIX domain."""
+
+    class Meta:
+        model = Assessment
+        fields = [
+            "contact",
+            "kind",
+            "date",
+            "overall",
+            "score_information",
+            "score_communication",
+            "score_creation",
+            "score_security",
+            "score_environment",
+        ]
+        widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, enterprise, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contact"].queryset = enterprise.contacts.filter(anonymised_at__isnull=True)
+        self.fields["contact"].required = False
+        self.instance.enterprise = enterprise
+        self.initial.setdefault("date", timezone.localdate())
+        has_initial = enterprise.assessments.filter(kind="initial").exists()
+        self.initial.setdefault("kind", "final" if has_initial else "initial")
+
+    def clean_date(self):
+        date = self.cleaned_data["date"]
+        if date > timezone.localdate():
+            raise forms.ValidationError("La date ne peut pas être dans le futur.")
+        return date

@@ -680,6 +680,24 @@ class Assessment(models.Model):
     def __str__(self):
         return f"Diagnostic {self.get_kind_display()} du {self.date:%d/%m/%Y} — {self.overall} %"
 
+    @transaction.atomic
+    def record(self, by=None, note="premier diagnostic"):
+        """Save; the first initial diagnostic of a « repérée » enterprise makes it
+        « diagnostiquée » (a StageChange by `by`)."""
+        first_initial = (
+            self.kind == AssessmentKind.INITIAL
+            and not Assessment.objects.filter(
+                enterprise=self.enterprise, kind=AssessmentKind.INITIAL
+            )
+            .exclude(pk=self.pk)
+            .exists()
+        )
+        self.save()
+        enterprise = self.enterprise
+        if first_initial and enterprise.stage == Stage.REPEREE:
+            enterprise.move_to(Stage.DIAGNOSTIQUEE, by=by, note=note)
+        return self
+
 
 class PixProposal(models.Model):
     """A PIX result whose external id is unknown, proposed by name to staff, who confirm

@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from partners.tabular import TableError, match_headers, normalise_header, read_table
 
-from .enums import PIX_DOMAINS, AssessmentKind, AssessmentSource, Stage
+from .enums import PIX_DOMAINS, AssessmentKind, AssessmentSource
 from .models import Assessment, Contact, Enterprise, PixProposal
 
 # PIX writes its dates in Paris time, whatever the server's settings.
@@ -272,7 +272,7 @@ def _read_row(line, raw, headers):
 
     row = PixRow(line=line)
     row.participant = f"{cell('first_name')} {cell('last_name')}".strip()
-    row.external_id = cell("external_id")
+    row.external_id = raw.get(headers["external_id"], "").strip()  # exact, only stripped
     row.campaign = cell("code")
     try:
         row.shared = parse_shared(cell("shared"))
@@ -444,12 +444,9 @@ class _Recorder:
             created_by=self.user,
             **{key: scores.get(key) for key in SCORE_FIELDS},
         )
-        assessment._history_user = self.user
-        assessment.save()
+        assessment._history_user = enterprise._history_user = self.user
+        assessment.record(by=self.user, note="diagnostic PIX")  # moves a « repérée » along
         self.assessed.add(contact.pk)
-        if initial and enterprise.stage == Stage.REPEREE:
-            enterprise._history_user = self.user
-            enterprise.move_to(Stage.DIAGNOSTIQUEE, by=self.user, note="diagnostic PIX")
         return assessment
 
 

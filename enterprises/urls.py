@@ -18,6 +18,7 @@ urlpatterns = [
         name="contact_edit",
     ),
     path("entreprises/<int:pk>/seance/", activity_views.log_session, name="log_session"),
+    path("entreprises/<int:pk>/diagnostic/", views.assessment_create, name="assessment_create"),
     path(
         "entreprises/<int:pk>/autonome/", activity_views.close_autonomous, name="close_autonomous"
     ),

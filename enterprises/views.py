@@ -15,9 +15,9 @@ from partners.tabular import write_csv, write_xlsx
 
 from . import perms
 from .activity_forms import user_organisations
-from .enums import ActivityKind, Source, Stage
+from .enums import ActivityKind, AssessmentSource, Source, Stage
 from .exports import enterprise_columns
-from .forms import ContactForm, EnterpriseFilterForm, EnterpriseForm, StageForm
+from .forms import AssessmentForm, ContactForm, EnterpriseFilterForm, EnterpriseForm, StageForm
 from .models import Activity, Enterprise, StageChange
 
 PAGE_SIZE = 50
@@ -187,6 +187,23 @@ def contact_form(request, pk, contact_pk=None):
         request,
         "enterprises/contact_form.html",
         {"form": form, "enterprise": enterprise, "contact": contact},
+    )
+
+
+def assessment_create(request, pk):
+    """« Noter un diagnostic » by hand (the PIX import brings the others)."""
+    enterprise = _editable(request, pk)
+    form = AssessmentForm(request.POST or None, enterprise=enterprise)
+    if request.method == "POST" and form.is_valid():
+        assessment = form.save(commit=False)
+        assessment.source, assessment.created_by = AssessmentSource.CONSEILLER, request.user
+        assessment.record(by=request.user)
+        messages.success(request, f"Diagnostic enregistré : {assessment.overall} %.")
+        return redirect("enterprises:detail", pk=enterprise.pk)
+    return render(
+        request,
+        "enterprises/form.html",
+        {"form": form, "enterprise": enterprise, "title": "Noter un diagnostic"},
     )
 
 

@@ -93,3 +93,47 @@ def grant_execution(convention, today=None):
         "days_left": convention.days_left(today),
         "warnings": warnings,
     }
+
+
+# --- Activities (« Mes statistiques », the dashboard, the report) --------------------
+
+
+def activity_figures(activities):
+    """Figures for a queryset of activities: five queries whatever its size."""
+    from django.db.models import Count
+
+    from enterprises.enums import ActivityKind, Attendance, PlaceType
+    from enterprises.models import Participation
+
+    totals = activities.aggregate(
+        count=Count("id"),
+        minutes=Coalesce(Sum("duration"), Value(0)),
+        individual=Count("id", filter=Q(kind=ActivityKind.INDIVIDUEL)),
+        collective=Count("id", filter=Q(kind=ActivityKind.COLLECTIF)),
+        anonymous=Coalesce(Sum("anonymous_count"), Value(0)),
+    )
+    present = Participation.objects.filter(activity__in=activities, attendance=Attendance.PRESENT)
+    totals["enterprises"] = present.values("enterprise").distinct().count()
+    totals["named_participants"] = present.filter(activity__kind=ActivityKind.COLLECTIF).count()
+    totals["hours"] = (Decimal(totals["minutes"]) / 60).quantize(Decimal("0.1"))
+    themes = (
+        activities.filter(themes__isnull=False)
+        .values("themes__label")
+        .annotate(n=Count("id"))
+        .order_by("-n", "themes__label")
+    )
+    place_labels = dict(PlaceType.choices)
+    places = activities.values("place_type").annotate(n=Count("id")).order_by("-n")
+    qpvs = (
+        present.values("enterprise__qpv__name")
+        .annotate(n=Count("enterprise", distinct=True))
+        .order_by("-n", "enterprise__qpv__name")
+    )
+    return {
+        **totals,
+        "themes": [(row["themes__label"], row["n"]) for row in themes],
+        "places": [
+            (place_labels.get(row["place_type"], row["place_type"]), row["n"]) for row in places
+        ],
+        "qpvs": [(row["enterprise__qpv__name"] or "hors QPV", row["n"]) for row in qpvs],
+    }

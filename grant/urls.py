@@ -6,6 +6,12 @@ app_name = "grant"
 
 urlpatterns = [
     path("pilotage/", views.pilotage, name="pilotage"),
+    path("statistiques/", views.my_statistics, name="my_statistics"),
+    path(
+        "statistiques/structures/<int:pk>/",
+        views.organisation_statistics,
+        name="organisation_statistics",
+    ),
     path("subvention/conventions/<int:pk>/", views.convention_detail, name="convention"),
     path(
         "subvention/conventions/<int:pk>/modifier/", views.convention_edit, name="convention_edit"

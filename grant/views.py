@@ -2,17 +2,23 @@
 
 from functools import wraps
 
+from django import forms
 from django.contrib import messages
 from django.db.models import Sum
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
+from enterprises.models import Activity
+from partners.models import Organisation
+from partners.perms import can_manage_members, manageable_organisations
 from partners.tabular import Column, write_csv, write_xlsx
 
+from .charts import bar_chart
 from .files import sniff
 from .forms import BudgetLineForm, ConventionForm, DisbursementForm, DocumentForm, ExpenseForm
-from .indicators import ZERO, grant_execution
+from .indicators import ZERO, activity_figures, grant_execution
 from .models import (
     CENT,
     CeilingError,
@@ -247,3 +253,69 @@ def statement(request, pk, fmt):
     filename = f"etat-recapitulatif-depenses-{convention.deliberation_number}.{fmt}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+class PeriodForm(forms.Form):
+    start = forms.DateField(
+        label="Du", widget=forms.DateInput(attrs={"type": "date"}), required=False
+    )
+    end = forms.DateField(
+        label="Au", widget=forms.DateInput(attrs={"type": "date"}), required=False
+    )
+
+    def period(self):
+        today = timezone.localdate()
+        start, end = today.replace(month=1, day=1), today
+        if self.is_valid():
+            start = self.cleaned_data["start"] or start
+            end = self.cleaned_data["end"] or end
+        return start, end
+
+
+def _statistics_page(request, activities, heading, organisation=None):
+    form = PeriodForm(request.GET or None)
+    start, end = form.period()
+    if start > end:
+        start, end = end, start
+    figures = activity_figures(activities.filter(date__range=(start, end)))
+    charts = [
+        bar_chart("Thématiques (nombre d'activités)", figures["themes"][:12]),
+        bar_chart("Lieux (nombre d'activités)", figures["places"]),
+        bar_chart("QPV (entreprises rencontrées)", figures["qpvs"]),
+    ]
+    return render(
+        request,
+        "grant/statistics.html",
+        {
+            "form": form,
+            "start": start,
+            "end": end,
+            "figures": figures,
+            "charts": [mark_safe(chart) for chart in charts],  # built from escaped templates
+            "heading": heading,
+            "organisation": organisation,
+            "administered": manageable_organisations(request.user).filter(
+                pk__in=request.user.memberships.active().values("organisation_id")
+            ),
+        },
+    )
+
+
+def my_statistics(request):
+    """« Mes statistiques »: my own activities over a period."""
+    return _statistics_page(
+        request, Activity.objects.filter(author=request.user), "Mes statistiques"
+    )
+
+
+def organisation_statistics(request, pk):
+    """An organisation's figures, for its administrateur (and staff)."""
+    organisation = get_object_or_404(Organisation, pk=pk)
+    if not can_manage_members(request.user, organisation):
+        raise Http404
+    return _statistics_page(
+        request,
+        Activity.objects.filter(organisation=organisation),
+        f"Statistiques de « {organisation} »",
+        organisation,
+    )

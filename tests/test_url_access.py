@@ -79,8 +79,10 @@ class Spec:
 # Every project URL that takes arguments, and the writing ones without arguments.
 SPECS = {
     "partners:members": Spec(lambda w: {"pk": w.organisation_a.pk}),
+    "grant:organisation_statistics": Spec(lambda w: {"pk": w.organisation_a.pk}, owner="org_admin"),
     "enterprises:detail": Spec(lambda w: {"pk": w.enterprise.pk}),
     "enterprises:log_session": Spec(lambda w: {"pk": w.enterprise.pk}, write=True),
+    "enterprises:assessment_create": Spec(lambda w: {"pk": w.enterprise.pk}, write=True),
     "enterprises:close_autonomous": Spec(lambda w: {"pk": w.enterprise.pk}, write=True),
     "enterprises:activity_detail": Spec(lambda w: {"pk": w.activity.pk}),
     "enterprises:activity_edit": Spec(lambda w: {"pk": w.activity.pk}, write=True),

@@ -78,3 +78,27 @@ def test_demo_accounts_see_different_sets(client):
     assert client.get(reverse("enterprises:detail", args=[min(axents_ids)])).status_code == 200
     stages = set(Enterprise.objects.values_list("stage", flat=True))
     assert stages == {"reperee", "diagnostiquee", "accompagnee", "autonome", "sortie"}
+
+
+def test_the_demo_pix_export_imports_with_every_row_matched(settings, tmp_path):
+    import io
+
+    from enterprises.models import Activity, Assessment
+
+    settings.VAR_DIR = tmp_path
+    seed("--enterprises", "40")
+    assert Activity.objects.filter(
+        kind="collectif", place__name="Tiers-lieu Gisèle-Halimi"
+    ).exists()
+    assert Assessment.objects.filter(kind="final").exists()
+    out = io.StringIO()
+    call_command("import_pix", str(tmp_path / "demo" / "pix-campagne-demo.csv"), stdout=out)
+    report = out.getvalue()
+    assert "Rapprochées : 8" in report and "À confirmer par l'équipe : 0" in report
+    assert "Refusées : 0" in report
+    association = User.objects.get(email="association@demo.test")
+    assert (
+        not Activity.objects.visible_to(association)
+        .filter(author__email="axents@demo.test")
+        .exists()
+    )

@@ -2,14 +2,20 @@
 
 In `grant`, the top layer, so that each issue can add its own objects here."""
 
+from pathlib import Path
+
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from enterprises.demo import seed_enterprises
+from enterprises.demo import seed_activities, seed_enterprises
+from enterprises.models import Contact, Enterprise
+from enterprises.pix import write_demo_pix_export
 from grant.demo import seed_grant
 from partners.demo import DEFAULT_PASSWORD, create_demo_accounts
 from partners.models import Organisation
+from programme.models import Place
 
 
 class Command(BaseCommand):
@@ -44,9 +50,28 @@ class Command(BaseCommand):
                 options["enterprises"], options["seed"], referents=referents, partners=partners
             )
             seed_grant(by_email["pilotage@demo.test"])
+            workers = [
+                by_email[e]
+                for e in ("conseiller1@demo.test", "conseiller2@demo.test", "axents@demo.test")
+            ]
+            seed_activities(
+                workers,
+                options["seed"],
+                Enterprise.objects.filter(pk__in=[e.pk for e in enterprises]).prefetch_related(
+                    "assignments"
+                ),
+                Place.objects.filter(name="Tiers-lieu Gisèle-Halimi").first(),
+            )
+        contacts = Contact.objects.filter(enterprise__in=enterprises).order_by("pk")[:8]
+        demo_dir = Path(settings.VAR_DIR) / "demo"
+        demo_dir.mkdir(parents=True, exist_ok=True)
+        pix_file = write_demo_pix_export(demo_dir / "pix-campagne-demo.csv", contacts)
         if options["verbosity"] < 1:
             return
         self.stdout.write(f"{len(users)} comptes de démonstration, {len(enterprises)} entreprises.")
         for user in users:
             self.stdout.write(f"  {user.email}")
+        self.stdout.write(
+            f"Export PIX de démonstration : {pix_file} (python manage.py import_pix …)"
+        )
         self.stdout.write(self.style.SUCCESS("Données de démonstration prêtes."))
