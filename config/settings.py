@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -206,6 +207,18 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "Europe/Paris"
+CELERY_BEAT_SCHEDULE = {
+    "remind-partners": {
+        "task": "enterprises.tasks.remind_partners",
+        "schedule": crontab(hour=8, minute=0),
+    },
+    "weekly-digest": {
+        "task": "enterprises.tasks.weekly_digest",
+        "schedule": crontab(hour=8, minute=15, day_of_week="mon"),
+    },
+}
+# Whether conseillers (not only staff) may hand an enterprise to a partner.
+ASSIGNMENTS_BY_CONSEILLERS = envbool("ASSIGNMENTS_BY_CONSEILLERS", False)
 
 # --- Authentication ------------------------------------------------------------
 

@@ -92,6 +92,22 @@ class AssignmentStatus(models.TextChoices):
     DONE_NO_HELP = "done_no_help", "pas d'aide"
     DONE_NOT_REACHABLE = "done_not_reachable", "non joignable"
     NOT_FOR_ME = "not_for_me", "refusé"
+    EXPIRED = "expired", "expirée"
+
+
+CLOSED_STATUSES = (
+    AssignmentStatus.DONE,
+    AssignmentStatus.DONE_NO_HELP,
+    AssignmentStatus.DONE_NOT_REACHABLE,
+)
+
+
+class DeclineReason(models.TextChoices):
+    HORS_COMPETENCE = "hors_competence", "hors de notre champ de compétence"
+    PAS_DE_CAPACITE = "pas_de_capacite", "pas de disponibilité en ce moment"
+    DEJA_ACCOMPAGNEE = "deja_accompagnee", "entreprise déjà accompagnée par ailleurs"
+    HORS_TERRITOIRE = "hors_territoire", "hors de notre territoire d'intervention"
+    AUTRE = "autre", "autre raison"
 
 
 class ActivityKind(models.TextChoices):

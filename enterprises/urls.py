@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import activity_views, views
+from . import activity_views, inbox_views, views
 
 app_name = "enterprises"
 
@@ -21,6 +21,14 @@ urlpatterns = [
     path("entreprises/<int:pk>/diagnostic/", views.assessment_create, name="assessment_create"),
     path(
         "entreprises/<int:pk>/autonome/", activity_views.close_autonomous, name="close_autonomous"
+    ),
+    path("entreprises/<int:pk>/orienter/", inbox_views.assign_enterprise, name="assign"),
+    path("espace/orientations/", inbox_views.inbox, name="inbox"),
+    path("espace/orientations/<int:pk>/prendre/", inbox_views.take, name="assignment_take"),
+    path("espace/orientations/<int:pk>/cloturer/", inbox_views.close, name="assignment_close"),
+    path("espace/orientations/<int:pk>/decliner/", inbox_views.decline, name="assignment_decline"),
+    path(
+        "espace/orientations/<int:pk>/confier/", inbox_views.hand_over, name="assignment_hand_over"
     ),
     path("activites/", activity_views.activity_home, name="activity_home"),
     path("activites/atelier/", activity_views.log_workshop, name="log_workshop"),

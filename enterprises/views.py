@@ -18,6 +18,7 @@ from .activity_forms import user_organisations
 from .enums import ActivityKind, AssessmentSource, Source, Stage
 from .exports import enterprise_columns
 from .forms import AssessmentForm, ContactForm, EnterpriseFilterForm, EnterpriseForm, StageForm
+from .inbox_views import can_assign
 from .models import Activity, Enterprise, StageChange
 
 PAGE_SIZE = 50
@@ -106,6 +107,7 @@ def enterprise_detail(request, pk):
             "stage_form": StageForm(enterprise=enterprise) if can_edit else None,
             "timeline": timeline,
             "can_log": can_log(request.user),
+            "can_assign": can_assign(request.user),
             "offer_autonomy": offer_autonomy
             and (can_edit or last_individual.author_id == request.user.pk),
             "assessments": assessments,

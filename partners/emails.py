@@ -7,12 +7,16 @@ from django.utils.html import strip_tags
 from .models import OutboundEmail
 
 
-def queue_email(to, subject, body_text, body_html=""):
+def queue_email(to, subject, body_text, body_html="", kind=""):
     """Store the message and have a worker send it once the transaction commits."""
     from .tasks import send_email
 
     email = OutboundEmail.objects.create(
-        to=to, subject=" ".join(subject.split()), body_text=body_text, body_html=body_html
+        to=to,
+        kind=kind,
+        subject=" ".join(subject.split()),
+        body_text=body_text,
+        body_html=body_html,
     )
     send_email.delay_on_commit(email.pk)
     return email
@@ -26,7 +30,7 @@ def queue_templated_email(name, to, context):
     subject = render_to_string(f"emails/{name}-subject.txt", context)
     body_text = render_to_string(f"emails/{name}-body-text.txt", context)
     body_html = render_to_string(f"emails/{name}-body-html.html", context)
-    return queue_email(to, subject, body_text, body_html)
+    return queue_email(to, subject, body_text, body_html, kind=name)
 
 
 def queue_rendered_message(message):

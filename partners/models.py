@@ -376,7 +376,8 @@ class OutboundEmail(models.Model):
     Rendered in the request, sent by a task: nothing is lost if a process dies.
     The bodies (which may hold single-use links) are emptied once sent."""
 
-    to = models.EmailField("destinataire")
+    to = models.EmailField("destinataire", db_index=True)
+    kind = models.CharField("nature", max_length=40, blank=True, db_index=True)
     subject = models.CharField("objet", max_length=255)
     body_text = models.TextField("texte", blank=True)
     body_html = models.TextField("HTML", blank=True)

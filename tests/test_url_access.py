@@ -65,6 +65,7 @@ class World:
     disbursement: object = None
     document: object = None
     activity: object = None
+    assignment: object = None
 
 
 @dataclass
@@ -74,6 +75,7 @@ class Spec:
     kwargs: object  # World -> dict
     write: bool = False
     owner: str = "alice"  # the fixture allowed to use it
+    bob_gets: int = 0  # what bob's write gets: 403, or 404 where the page is staff's only
 
 
 # Every project URL that takes arguments, and the writing ones without arguments.
@@ -81,6 +83,15 @@ SPECS = {
     "partners:members": Spec(lambda w: {"pk": w.organisation_a.pk}),
     "grant:organisation_statistics": Spec(lambda w: {"pk": w.organisation_a.pk}, owner="org_admin"),
     "enterprises:detail": Spec(lambda w: {"pk": w.enterprise.pk}),
+    "enterprises:assign": Spec(
+        lambda w: {"pk": w.enterprise.pk}, write=True, owner="staff", bob_gets=403
+    ),
+    "enterprises:assignment_take": Spec(lambda w: {"pk": w.assignment.pk}, write=True),
+    "enterprises:assignment_close": Spec(lambda w: {"pk": w.assignment.pk}, write=True),
+    "enterprises:assignment_decline": Spec(lambda w: {"pk": w.assignment.pk}, write=True),
+    "enterprises:assignment_hand_over": Spec(
+        lambda w: {"pk": w.assignment.pk}, write=True, owner="org_admin"
+    ),
     "enterprises:log_session": Spec(lambda w: {"pk": w.enterprise.pk}, write=True),
     "enterprises:assessment_create": Spec(lambda w: {"pk": w.enterprise.pk}, write=True),
     "enterprises:close_autonomous": Spec(lambda w: {"pk": w.enterprise.pk}, write=True),
@@ -178,7 +189,7 @@ def project_urls():
 @pytest.fixture
 def world(alice, bob, charlie, org_admin, organisation_a, staff):
     enterprise = EnterpriseFactory(name="ENTREPRISE D'ALICE")
-    AssignmentFactory(enterprise=enterprise, organisation=organisation_a)
+    assignment = AssignmentFactory(enterprise=enterprise, organisation=organisation_a)
     contact = ContactFactory(enterprise=enterprise)
     convention = ConventionFactory()
     line = BudgetLineFactory(convention=convention)
@@ -202,6 +213,7 @@ def world(alice, bob, charlie, org_admin, organisation_a, staff):
         DisbursementFactory(convention=convention),
         ConventionDocumentFactory(convention=convention),
         activity,
+        assignment,
     )
 
 
@@ -265,7 +277,7 @@ def test_bob_the_lecteur_cannot_write(client, world):
         if spec.write:
             url = reverse(name, kwargs=spec.kwargs(world))
             # Staff-only pages do not even admit they exist; elsewhere bob reads, not writes.
-            expected = 404 if spec.owner == "staff" else 403
+            expected = spec.bob_gets or (404 if spec.owner == "staff" else 403)
             data = {"role": Role.ADMIN, "active": "0", "email": "x@example.test"}
             assert client.post(url, data).status_code == expected, name
     assert Membership.objects.get(user=world.bob).role == Role.LECTEUR

@@ -1,0 +1,214 @@
+"""The partner inbox (as in Conseillers-Entreprises) and assigning enterprises."""
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from partners.enums import Role
+from partners.models import Membership, Organisation, User
+from partners.perms import WRITING_ROLES, active_role
+from programme.models import Action
+
+from .enums import CLOSED_STATUSES, AssignmentStatus, DeclineReason
+from .models import Assignment, Enterprise
+from .notifications import assign, notify_assigner
+
+TABS = [
+    ("a-traiter", "À traiter", [AssignmentStatus.QUO]),
+    ("en-cours", "En cours", [AssignmentStatus.TAKING_CARE]),
+    ("clotures", "Clôturés", list(CLOSED_STATUSES)),
+    ("refuses", "Refusés", [AssignmentStatus.NOT_FOR_ME]),
+    ("expires", "Expirés", [AssignmentStatus.EXPIRED]),
+]
+
+
+def _my_organisations(user):
+    return Organisation.objects.filter(
+        memberships__user=user, memberships__is_active=True, is_active=True
+    ).distinct()
+
+
+def inbox(request):
+    """My organisations' assignments, by tab, with a count on each tab."""
+    organisations = _my_organisations(request.user)
+    chosen = organisations.filter(pk=request.GET.get("structure")).first() or organisations.first()
+    if chosen is None:
+        return render(request, "enterprises/inbox.html", {"organisation": None})
+    assignments = Assignment.objects.filter(organisation=chosen)
+    counts = assignments.aggregate(
+        **{
+            slug.replace("-", "_"): Count("id", filter=Q(status__in=statuses))
+            for slug, _, statuses in TABS
+        }
+    )
+    current = next((t for t in TABS if t[0] == request.GET.get("onglet")), TABS[0])
+    rows = (
+        assignments.filter(status__in=current[2])
+        .select_related("enterprise__qpv", "assigned_by", "handled_by", "action")
+        .order_by("created_at")
+    )
+    role = active_role(request.user, chosen)
+    colleagues = User.objects.filter(
+        memberships__organisation=chosen, memberships__is_active=True, is_active=True
+    ).distinct()
+    return render(
+        request,
+        "enterprises/inbox.html",
+        {
+            "organisation": chosen,
+            "organisations": organisations,
+            "tabs": [(slug, label, counts[slug.replace("-", "_")]) for slug, label, _ in TABS],
+            "current": current[0],
+            "rows": rows,
+            "can_act": role in WRITING_ROLES,
+            "is_admin": role == Role.ADMIN,
+            "colleagues": colleagues,
+            "decline_reasons": DeclineReason.choices,
+            "outcomes": [(s.value, s.label) for s in CLOSED_STATUSES],
+        },
+    )
+
+
+def _actionable(request, pk):
+    """An assignment of one of my organisations where I may act (not a lecteur); else 404/403."""
+    assignment = get_object_or_404(
+        Assignment.objects.filter(organisation__in=_my_organisations(request.user)).select_related(
+            "enterprise", "organisation", "assigned_by"
+        ),
+        pk=pk,
+    )
+    role = active_role(request.user, assignment.organisation)
+    if role not in WRITING_ROLES:
+        raise PermissionDenied("Votre rôle ne permet que la lecture.")
+    return assignment, role
+
+
+def _back(assignment, tab):
+    return redirect(f"/espace/orientations/?structure={assignment.organisation_id}&onglet={tab}")
+
+
+@require_POST
+def take(request, pk):
+    assignment, _role = _actionable(request, pk)
+    try:
+        assignment.take_in_charge(by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return _back(assignment, "a-traiter")
+    notify_assigner(assignment)
+    messages.success(request, f"« {assignment.enterprise} » est prise en charge.")
+    return _back(assignment, "en-cours")
+
+
+@require_POST
+def close(request, pk):
+    assignment, _role = _actionable(request, pk)
+    try:
+        assignment.close(
+            request.POST.get("outcome", ""),
+            by=request.user,
+            note=request.POST.get("note", "")[:255],
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return _back(assignment, "en-cours")
+    notify_assigner(assignment)
+    messages.success(
+        request, f"« {assignment.enterprise} » clôturée : {assignment.get_status_display()}."
+    )
+    return _back(assignment, "clotures")
+
+
+@require_POST
+def decline(request, pk):
+    assignment, _role = _actionable(request, pk)
+    try:
+        assignment.decline(
+            request.POST.get("reason", ""), by=request.user, note=request.POST.get("note", "")[:255]
+        )
+    except ValidationError as error:
+        messages.error(request, "Refus non enregistré : " + " ".join(error.messages))
+        return _back(assignment, "a-traiter")
+    notify_assigner(assignment)
+    messages.success(request, f"« {assignment.enterprise} » déclinée.")
+    return _back(assignment, "refuses")
+
+
+@require_POST
+def hand_over(request, pk):
+    assignment, role = _actionable(request, pk)
+    if role != Role.ADMIN:
+        raise PermissionDenied("Seul l'administrateur de la structure confie une orientation.")
+    colleague = User.objects.filter(pk=request.POST.get("colleague")).first()
+    try:
+        if colleague is None:
+            raise ValidationError("Choisissez un membre de la structure.")
+        assignment.hand_over(colleague, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return _back(assignment, "a-traiter")
+    messages.success(request, f"« {assignment.enterprise} » confiée à {colleague}.")
+    return _back(assignment, "en-cours")
+
+
+class AssignForm(forms.Form):
+    organisations = forms.ModelMultipleChoiceField(
+        label="Structures partenaires",
+        queryset=Organisation.objects.filter(is_active=True),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    action = forms.ModelChoiceField(
+        label="Action du programme", queryset=Action.objects.all(), required=False
+    )
+    message = forms.CharField(
+        label="Message pour la structure", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+
+def can_assign(user):
+    """Staff; conseillers too when the Métropole allows it (ASSIGNMENTS_BY_CONSEILLERS)."""
+    if user.is_staff:
+        return True
+    return (
+        settings.ASSIGNMENTS_BY_CONSEILLERS
+        and Membership.objects.active().filter(user=user, role__in=WRITING_ROLES).exists()
+    )
+
+
+def assign_enterprise(request, pk):
+    enterprise = get_object_or_404(Enterprise.objects.visible_to(request.user), pk=pk)
+    if not can_assign(request.user):
+        raise PermissionDenied("Seule l'équipe de la Métropole oriente les entreprises.")
+    form = AssignForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        done, refused = [], []
+        for organisation in form.cleaned_data["organisations"]:
+            try:
+                assign(
+                    enterprise,
+                    organisation,
+                    by=request.user,
+                    action=form.cleaned_data["action"],
+                    message=form.cleaned_data["message"],
+                )
+                done.append(organisation.name)
+            except ValidationError as error:
+                refused.extend(error.messages)
+        if refused:
+            for line in refused:
+                form.add_error("organisations", line)
+        if done:
+            messages.success(
+                request, "Orientée vers : " + ", ".join(done) + ". Les membres sont prévenus."
+            )
+        if not refused:
+            return redirect("enterprises:detail", pk=enterprise.pk)
+    return render(
+        request,
+        "enterprises/form.html",
+        {"form": form, "enterprise": enterprise, "title": "Orienter vers un partenaire"},
+    )

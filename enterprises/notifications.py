@@ -1,0 +1,162 @@
+"""Who is told what about assignments, by e-mail (queued, sent by a Celery task)."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from partners.emails import queue_templated_email
+from partners.enums import EmailFrequency
+from partners.models import OutboundEmail, User
+
+from .enums import AssignmentStatus
+from .models import Assignment
+
+FIRST_REMINDER = datetime.timedelta(days=9)
+LAST_REMINDER = datetime.timedelta(days=21)
+EXPIRY = datetime.timedelta(days=45)
+QUIET = datetime.timedelta(days=3)  # never two reminders to the same person within 3 days
+REMINDER_KINDS = ["assignment-reminder"]
+
+
+def members(organisation_id, frequency=None):
+    users = User.objects.filter(
+        is_active=True,
+        memberships__organisation_id=organisation_id,
+        memberships__is_active=True,
+    ).distinct()
+    return users.filter(email_frequency=frequency) if frequency else users
+
+
+def notify_assigned(assignment):
+    """Tell the organisation's members (those who want one e-mail per event)."""
+    for user in members(assignment.organisation_id, EmailFrequency.IMMEDIATE):
+        queue_templated_email(
+            "assignment-new", user.email, {"user": user, "assignment": assignment}
+        )
+
+
+EVENTS = {
+    AssignmentStatus.TAKING_CARE: "pris en charge",
+    AssignmentStatus.NOT_FOR_ME: "décliné",
+    AssignmentStatus.DONE: "clôturé (aide proposée) pour",
+    AssignmentStatus.DONE_NO_HELP: "clôturé (pas d'aide) pour",
+    AssignmentStatus.DONE_NOT_REACHABLE: "clôturé (non joignable) pour",
+}
+
+
+def notify_assigner(assignment):
+    """Tell whoever assigned it that the partner took it, declined it or closed it."""
+    user = assignment.assigned_by
+    if user is None or not user.is_active:
+        return
+    event = EVENTS.get(assignment.status, "mis à jour")
+    queue_templated_email(
+        "assignment-update", user.email, {"user": user, "assignment": assignment, "event": event}
+    )
+
+
+def assign(enterprise, organisation, *, by, action=None, message=""):
+    """Hand an enterprise to an organisation; refuses a second assignment to the same
+    organisation (returning the existing one in the error)."""
+    existing = Assignment.objects.filter(enterprise=enterprise, organisation=organisation).first()
+    if existing is not None:
+        raise ValidationError(
+            f"« {enterprise} » est déjà orientée vers « {organisation} » depuis le "
+            f"{timezone.localtime(existing.created_at):%d/%m/%Y} (statut : "
+            f"{existing.get_status_display()})."
+        )
+    with transaction.atomic():
+        assignment = Assignment(
+            enterprise=enterprise,
+            organisation=organisation,
+            action=action,
+            message=message,
+            assigned_by=by,
+        )
+        assignment._history_user = by
+        assignment.save()
+        notify_assigned(assignment)
+    return assignment
+
+
+def send_reminders(now=None):
+    """The daily beat task's work: gentle reminder at 9 days « en attente », last one at
+    21 days, expiry at 45 days (back to staff). Safe to run twice: each step is claimed
+    with a conditional UPDATE before anything is sent. Returns what it did."""
+    now = now or timezone.now()
+    pending = Assignment.objects.filter(status=AssignmentStatus.QUO)
+    done = {"expired": 0, "first": 0, "last": 0, "emails": 0}
+    for assignment in pending.filter(created_at__lte=now - EXPIRY).select_related(
+        "assigned_by", "enterprise"
+    ):
+        claimed = Assignment.objects.filter(pk=assignment.pk, status=AssignmentStatus.QUO).update(
+            status=AssignmentStatus.EXPIRED, expired_at=now
+        )
+        if claimed:
+            done["expired"] += 1
+            assignment.status = AssignmentStatus.EXPIRED
+            if assignment.assigned_by and assignment.assigned_by.is_active:
+                queue_templated_email(
+                    "assignment-expired",
+                    assignment.assigned_by.email,
+                    {"user": assignment.assigned_by, "assignment": assignment},
+                )
+                done["emails"] += 1
+    due = []
+    for level, age in ((2, LAST_REMINDER), (1, FIRST_REMINDER)):
+        candidates = pending.filter(created_at__lte=now - age, reminders_sent__lt=level).exclude(
+            pk__in=[a.pk for a, _ in due]
+        )
+        for assignment in candidates.select_related("enterprise__qpv", "organisation"):
+            claimed = Assignment.objects.filter(
+                pk=assignment.pk, status=AssignmentStatus.QUO, reminders_sent__lt=level
+            ).update(reminders_sent=level)
+            if claimed:
+                due.append((assignment, level))
+                done["last" if level == 2 else "first"] += 1
+    by_user = {}
+    for assignment, level in due:
+        for user in members(assignment.organisation_id, EmailFrequency.IMMEDIATE):
+            entry = by_user.setdefault(user.pk, {"user": user, "assignments": [], "last": False})
+            entry["assignments"].append(assignment)
+            entry["last"] = entry["last"] or level == 2
+    for entry in by_user.values():
+        user = entry["user"]
+        recent = OutboundEmail.objects.filter(
+            to=user.email, kind__in=REMINDER_KINDS, created_at__gt=now - QUIET
+        ).exists()
+        if recent:
+            continue
+        email = queue_templated_email("assignment-reminder", user.email, entry)
+        OutboundEmail.objects.filter(pk=email.pk).update(created_at=now)
+        done["emails"] += 1
+    return done
+
+
+def send_weekly_digests(now=None):
+    """For members who chose a weekly digest: one e-mail listing their organisations'
+    open assignments. Not twice in the same week."""
+    now = now or timezone.now()
+    sent = 0
+    for user in User.objects.filter(is_active=True, email_frequency=EmailFrequency.WEEKLY):
+        already = OutboundEmail.objects.filter(
+            to=user.email, kind="assignment-digest", created_at__gt=now - datetime.timedelta(days=6)
+        ).exists()
+        organisations = user.memberships.active().values("organisation_id")
+        assignments = list(
+            Assignment.objects.filter(
+                Q(status=AssignmentStatus.QUO) | Q(status=AssignmentStatus.TAKING_CARE),
+                organisation_id__in=organisations,
+            ).select_related("enterprise", "organisation")
+        )
+        if already or not assignments:
+            continue
+        email = queue_templated_email(
+            "assignment-digest", user.email, {"user": user, "assignments": assignments}
+        )
+        OutboundEmail.objects.filter(pk=email.pk).update(created_at=now)
+        sent += 1
+    return sent
