@@ -544,3 +544,72 @@ def seed_activities(users, seed, enterprises, place, today=None):
             )
     Assessment.objects.bulk_create(assessments)
     return len(activities), len(assessments)
+
+
+def spread_assignment_statuses(enterprises, staff, now=None):
+    """Demo assignments in every status, some overdue, with their timestamps."""
+    from .enums import AssignmentStatus, DeclineReason
+    from .models import Assignment
+
+    now = now or timezone.now()
+    day = datetime.timedelta(days=1)
+    plan = [
+        (AssignmentStatus.QUO, 3),
+        (AssignmentStatus.QUO, 12),
+        (AssignmentStatus.QUO, 25),
+        (AssignmentStatus.TAKING_CARE, 20),
+        (AssignmentStatus.DONE, 60),
+        (AssignmentStatus.DONE_NO_HELP, 70),
+        (AssignmentStatus.DONE_NOT_REACHABLE, 50),
+        (AssignmentStatus.NOT_FOR_ME, 30),
+        (AssignmentStatus.EXPIRED, 80),
+    ]
+    assignments = list(
+        Assignment.objects.filter(enterprise__in=enterprises).order_by("enterprise__siret")
+    )
+    for index, assignment in enumerate(assignments):
+        status, age = plan[index % len(plan)]
+        assignment.status, assignment.created_at, assignment.assigned_by = (
+            status,
+            now - age * day,
+            staff,
+        )
+        assignment.reminders_sent = (
+            2
+            if age >= 21 and status == AssignmentStatus.QUO
+            else (1 if age >= 9 and status == AssignmentStatus.QUO else 0)
+        )
+        if status not in (
+            AssignmentStatus.QUO,
+            AssignmentStatus.EXPIRED,
+            AssignmentStatus.NOT_FOR_ME,
+        ):
+            assignment.taken_at = now - (age - 4) * day
+        if status in (
+            AssignmentStatus.DONE,
+            AssignmentStatus.DONE_NO_HELP,
+            AssignmentStatus.DONE_NOT_REACHABLE,
+        ):
+            assignment.closed_at = now - (age - 20) * day
+        if status == AssignmentStatus.NOT_FOR_ME:
+            assignment.declined_at, assignment.decline_reason = (
+                now - (age - 2) * day,
+                DeclineReason.PAS_DE_CAPACITE,
+            )
+        if status == AssignmentStatus.EXPIRED:
+            assignment.expired_at = now - (age - 45) * day
+    Assignment.objects.bulk_update(
+        assignments,
+        [
+            "status",
+            "created_at",
+            "assigned_by",
+            "reminders_sent",
+            "taken_at",
+            "closed_at",
+            "declined_at",
+            "decline_reason",
+            "expired_at",
+        ],
+    )
+    return assignments

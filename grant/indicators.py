@@ -137,3 +137,72 @@ def activity_figures(activities):
         ],
         "qpvs": [(row["enterprise__qpv__name"] or "hors QPV", row["n"]) for row in qpvs],
     }
+
+
+# --- Partners' follow-up of assignments ----------------------------------------------
+
+
+def partner_followup(start, end):
+    """Per partner, for assignments made between `start` and `end` (dates): counts, the
+    response, take-charge and refusal rates, the share closed with help, and the median
+    time to take charge (in days). Two queries."""
+    import statistics
+    from collections import defaultdict
+
+    from django.db.models import Count
+
+    from enterprises.enums import CLOSED_STATUSES, AssignmentStatus
+    from enterprises.models import Assignment
+
+    made = Assignment.objects.filter(created_at__date__range=(start, end))
+    rows = list(
+        made.values("organisation_id", "organisation__name")
+        .annotate(
+            total=Count("id"),
+            waiting=Count("id", filter=Q(status=AssignmentStatus.QUO)),
+            expired=Count("id", filter=Q(status=AssignmentStatus.EXPIRED)),
+            taken=Count("id", filter=Q(taken_at__isnull=False)),
+            refused=Count("id", filter=Q(status=AssignmentStatus.NOT_FOR_ME)),
+            closed=Count("id", filter=Q(status__in=CLOSED_STATUSES)),
+            helped=Count("id", filter=Q(status=AssignmentStatus.DONE)),
+        )
+        .order_by("organisation__name")
+    )
+    delays = defaultdict(list)
+    for organisation_id, created, taken in made.filter(taken_at__isnull=False).values_list(
+        "organisation_id", "created_at", "taken_at"
+    ):
+        delays[organisation_id].append((taken - created).total_seconds() / 86400)
+    for row in rows:
+        total = row["total"]
+        row["response_rate"] = _rate(total - row["waiting"] - row["expired"], total)
+        row["take_charge_rate"] = _rate(row["taken"], total)
+        row["refusal_rate"] = _rate(row["refused"], total)
+        row["helped_share"] = _rate(row["helped"], row["closed"])
+        values = delays.get(row["organisation_id"])
+        row["median_days"] = (
+            Decimal(str(statistics.median(values))).quantize(Decimal("0.1")) if values else None
+        )
+    return rows
+
+
+def working_group_figures(start, end):
+    """Meetings of the working group held between `start` and `end`, and attendance per
+    organisation (for the report). Two queries."""
+    from django.db.models import Count
+
+    from partners.models import Meeting, MeetingInvitation
+
+    meetings = Meeting.objects.filter(starts_at__date__range=(start, end))
+    attendance = (
+        MeetingInvitation.objects.filter(meeting__in=meetings)
+        .values("organisation__name")
+        .annotate(invited=Count("id"), present=Count("id", filter=Q(present=True)))
+        .order_by("organisation__name")
+    )
+    return {
+        "meetings": meetings.count(),
+        "attendance": [
+            (row["organisation__name"], row["present"], row["invited"]) for row in attendance
+        ],
+    }

@@ -7,6 +7,7 @@ app_name = "grant"
 urlpatterns = [
     path("pilotage/", views.pilotage, name="pilotage"),
     path("statistiques/", views.my_statistics, name="my_statistics"),
+    path("pilotage/partenaires/", views.partners_followup, name="partners"),
     path(
         "statistiques/structures/<int:pk>/",
         views.organisation_statistics,

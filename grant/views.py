@@ -18,7 +18,7 @@ from partners.tabular import Column, write_csv, write_xlsx
 from .charts import bar_chart
 from .files import sniff
 from .forms import BudgetLineForm, ConventionForm, DisbursementForm, DocumentForm, ExpenseForm
-from .indicators import ZERO, activity_figures, grant_execution
+from .indicators import ZERO, activity_figures, grant_execution, partner_followup
 from .models import (
     CENT,
     CeilingError,
@@ -318,4 +318,16 @@ def organisation_statistics(request, pk):
         Activity.objects.filter(organisation=organisation),
         f"Statistiques de « {organisation} »",
         organisation,
+    )
+
+
+@staff_only
+def partners_followup(request):
+    """Staff's follow-up of the partners: how they answer the enterprises handed to them."""
+    form = PeriodForm(request.GET or None)
+    start, end = form.period()
+    return render(
+        request,
+        "grant/partners.html",
+        {"form": form, "start": start, "end": end, "rows": partner_followup(start, end)},
     )

@@ -9,7 +9,17 @@ from django.urls import path
 
 from .enums import EmailStatus
 from .forms import StaffInvitationForm
-from .models import AuthEvent, Invitation, Membership, Organisation, OutboundEmail, User
+from .models import (
+    AuthEvent,
+    Invitation,
+    Meeting,
+    MeetingDocument,
+    MeetingInvitation,
+    Membership,
+    Organisation,
+    OutboundEmail,
+    User,
+)
 
 
 class MembershipInline(admin.TabularInline):
@@ -220,3 +230,80 @@ class OutboundEmailAdmin(ReadOnlyAdmin):
         for pk in failed:
             send_email.delay_on_commit(pk)
         self.message_user(request, f"{len(failed)} e-mail(s) remis dans la file d'envoi.")
+
+
+class MeetingInvitationInline(admin.TabularInline):
+    model = MeetingInvitation
+    extra = 0
+    autocomplete_fields = ["organisation"]
+    fields = ["organisation", "present", "attendees"]
+
+
+class MeetingDocumentInline(admin.TabularInline):
+    model = MeetingDocument
+    extra = 0
+    fields = ["title", "file"]
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    """Staff create and edit the working group's meetings; members see them in « Mon espace »."""
+
+    list_display = ["title", "starts_at", "place", "invited", "present"]
+    search_fields = ["title", "agenda", "minutes", "place"]
+    date_hierarchy = "starts_at"
+    inlines = [MeetingInvitationInline, MeetingDocumentInline]
+    exclude = ["created_by"]
+
+    def get_queryset(self, request):
+        from django.db.models import Count, Q
+
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                _invited=Count("invitations", distinct=True),
+                _present=Count("invitations", filter=Q(invitations__present=True), distinct=True),
+            )
+        )
+
+    @admin.display(description="structures invitées", ordering="_invited")
+    def invited(self, obj):
+        return obj._invited
+
+    @admin.display(description="structures présentes", ordering="_present")
+    def present(self, obj):
+        return obj._present
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        for instance in formset.save(commit=False):
+            if (
+                isinstance(instance, MeetingDocument)
+                and instance.file
+                and not instance.original_name
+            ):
+                instance.original_name = instance.file.name.rsplit("/", 1)[-1][:255]
+            instance.save()
+        for obj in formset.deleted_objects:
+            obj.delete()
+
+
+@admin.register(MeetingInvitation)
+class MeetingInvitationAdmin(admin.ModelAdmin):
+    list_display = ["meeting", "organisation", "present", "attendees"]
+    list_filter = ["present", "organisation"]
+    search_fields = ["meeting__title", "organisation__name"]
+    list_select_related = ["meeting", "organisation"]
+    autocomplete_fields = ["organisation"]
+
+
+@admin.register(MeetingDocument)
+class MeetingDocumentAdmin(admin.ModelAdmin):
+    list_display = ["title", "meeting", "original_name"]
+    search_fields = ["title", "meeting__title"]
+    list_select_related = ["meeting"]

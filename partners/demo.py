@@ -51,3 +51,68 @@ def create_demo_accounts(password=DEFAULT_PASSWORD):
         )
         users.append(user)
     return users
+
+
+WORKING_GROUP = [
+    "Montpellier Méditerranée Métropole",
+    "Axents",
+    "GIP PIX",
+    "HUB Rhinocc",
+    "Anim'Aidants 34",
+    "CCI Hérault",
+    "Boutique de gestion (BGE)",
+    "Conseillers numériques",
+    "Tiers-lieu Gisèle-Halimi",
+]
+
+
+@transaction.atomic
+def create_demo_meetings(staff, now=None):
+    """Two past meetings of the working group with minutes and one upcoming (rebuilt)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from .models import Meeting, MeetingInvitation
+
+    now = now or timezone.now()
+    Meeting.objects.filter(title__startswith="Groupe de travail TPE").delete()
+    organisations = list(Organisation.objects.filter(reference_name__in=WORKING_GROUP))
+    specs = [
+        (
+            -120,
+            "Lancement",
+            "Présentation du parcours ; rôle de chaque partenaire.",
+            "Le parcours est validé ; Axents démarre les ateliers en QPV.",
+        ),
+        (
+            -40,
+            "Bilan d'étape",
+            "Premiers chiffres ; orientations en attente.",
+            "42 entreprises repérées ; relancer les orientations sans réponse.",
+        ),
+        (21, "Préparation du rapport", "Chiffres pour la Caisse des Dépôts ; perspectives.", ""),
+    ]
+    meetings = []
+    for days, name, agenda, minutes in specs:
+        starts = (now + datetime.timedelta(days=days)).replace(
+            hour=9, minute=30, second=0, microsecond=0
+        )
+        meeting = Meeting.objects.create(
+            title=f"Groupe de travail TPE — {name}",
+            starts_at=starts,
+            place="Tiers-lieu Gisèle-Halimi",
+            agenda=agenda,
+            minutes=minutes,
+            created_by=staff,
+        )
+        for index, organisation in enumerate(organisations):
+            present = None if days > 0 else index % 4 != 3
+            MeetingInvitation.objects.create(
+                meeting=meeting,
+                organisation=organisation,
+                present=present,
+                attendees=1 if present else 0,
+            )
+        meetings.append(meeting)
+    return meetings

@@ -10,6 +10,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from .enums import AuthEventKind, EmailFrequency, EmailStatus, OrganisationKind, Role
+from .files import validate_office_document
 
 INVITATION_VALIDITY = datetime.timedelta(days=7)
 INVITATION_SALT = "partners.invitation"
@@ -396,3 +397,94 @@ class OutboundEmail(models.Model):
 
     def __str__(self):
         return f"{self.subject} → {self.to}"
+
+
+class MeetingQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Staff see every meeting; members see those their organisations are invited to."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_staff:
+            return self
+        organisations = Membership.objects.active().filter(user=user).values("organisation_id")
+        return self.filter(invitations__organisation_id__in=organisations).distinct()
+
+
+class Meeting(models.Model):
+    """A meeting of the working group « inclusion numérique des TPE »."""
+
+    title = models.CharField("intitulé", max_length=200)
+    starts_at = models.DateTimeField(
+        "début", null=True, blank=True, help_text="Vide : date à fixer."
+    )
+    duration = models.PositiveSmallIntegerField("durée (minutes)", default=120)
+    place = models.CharField("lieu", max_length=200, blank=True)
+    agenda = models.TextField("ordre du jour", blank=True)
+    minutes = models.TextField("compte rendu", blank=True)
+    created_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField("créée le", auto_now_add=True)
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "réunion du groupe de travail"
+        verbose_name_plural = "réunions du groupe de travail"
+        ordering = ["-starts_at", "-id"]
+
+    def __str__(self):
+        if self.starts_at is None:
+            return f"{self.title} (date à fixer)"
+        return f"{self.title} du {timezone.localtime(self.starts_at):%d/%m/%Y}"
+
+
+class MeetingInvitation(models.Model):
+    """An organisation invited to a meeting, and whether it came (it feeds the report)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="invitations")
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="meeting_invitations",
+        verbose_name="structure",
+    )
+    present = models.BooleanField(
+        "présente", null=True, blank=True, help_text="Vide : pas encore connu."
+    )
+    attendees = models.PositiveSmallIntegerField("nombre de personnes", default=0)
+
+    class Meta:
+        verbose_name = "structure invitée"
+        verbose_name_plural = "structures invitées"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "organisation"], name="meeting_invitation_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} — {self.meeting}"
+
+
+def meeting_document_path(instance, filename):
+    import uuid
+
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"private/meetings/{uuid.uuid4().hex}.{suffix[:5]}"
+
+
+class MeetingDocument(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="documents")
+    title = models.CharField("intitulé", max_length=200)
+    file = models.FileField(
+        "fichier", upload_to=meeting_document_path, validators=[validate_office_document]
+    )
+    original_name = models.CharField("nom d'origine", max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = "document de réunion"
+        verbose_name_plural = "documents de réunion"
+
+    def __str__(self):
+        return self.title

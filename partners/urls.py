@@ -19,4 +19,12 @@ urlpatterns = [
         name="set_active",
     ),
     path("invitation/<str:token>/", views.accept_invitation, name="accept_invitation"),
+    path("espace/groupe-de-travail/", views.meetings, name="meetings"),
+    path("espace/groupe-de-travail/<int:pk>/", views.meeting_detail, name="meeting"),
+    path("espace/groupe-de-travail/<int:pk>/calendrier.ics", views.meeting_ics, name="meeting_ics"),
+    path(
+        "espace/groupe-de-travail/documents/<int:pk>/",
+        views.meeting_document,
+        name="meeting_document",
+    ),
 ]

@@ -1,4 +1,6 @@
-"""« Mon espace », the members of my organisation, and accepting an invitation."""
+"""« Mon espace », the members of my organisation, invitations, the working group."""
+
+import datetime
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
@@ -7,13 +9,16 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import audit, perms
 from .enums import AuthEventKind, Role
 from .forms import AcceptInvitationForm, InvitationForm, RoleForm
-from .models import Invitation, Organisation, User
+from .models import Invitation, Meeting, MeetingDocument, Organisation, User
 
 
 def workspace(request):
@@ -228,4 +233,90 @@ def accept_invitation(request, token):
         return redirect("home")
     return render(
         request, "partners/invitation_accept.html", {"invitation": invitation, "form": form}
+    )
+
+
+def meetings(request):
+    """The working group's meetings my organisations are invited to."""
+    visible = Meeting.objects.visible_to(request.user).prefetch_related("invitations__organisation")
+    now = timezone.now()
+    return render(
+        request,
+        "partners/meetings.html",
+        {
+            "upcoming": visible.filter(Q(starts_at__gte=now) | Q(starts_at__isnull=True)).order_by(
+                "starts_at"
+            ),
+            "past": visible.filter(starts_at__lt=now).order_by("-starts_at"),
+        },
+    )
+
+
+def meeting_detail(request, pk):
+    meeting = get_object_or_404(Meeting.objects.visible_to(request.user), pk=pk)
+    return render(
+        request,
+        "partners/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "invitations": meeting.invitations.select_related("organisation").order_by(
+                "organisation__name"
+            ),
+            "documents": meeting.documents.all(),
+        },
+    )
+
+
+def _ics_text(text):
+    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+
+
+def meeting_ics(request, pk):
+    """The meeting as an iCalendar event, for the members' calendars."""
+    meeting = get_object_or_404(Meeting.objects.visible_to(request.user), pk=pk)
+    if meeting.starts_at is None:
+        return render(
+            request,
+            "partners/invitation_invalid.html",
+            {
+                "title": "Date à fixer",
+                "message": "La date de cette réunion n'est pas encore fixée : le fichier de "
+                "calendrier sera disponible dès qu'elle le sera.",
+            },
+            status=409,
+        )
+    fmt = "%Y%m%dT%H%M%SZ"
+    start = meeting.starts_at.astimezone(datetime.UTC)
+    end = start + datetime.timedelta(minutes=meeting.duration)
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Montpellier Méditerranée Métropole//Parcours TPE//FR",
+        "METHOD:PUBLISH",
+        "BEGIN:VEVENT",
+        f"UID:reunion-{meeting.pk}@parcours-tpe",
+        f"DTSTAMP:{timezone.now().astimezone(datetime.UTC):{fmt}}",
+        f"DTSTART:{start:{fmt}}",
+        f"DTEND:{end:{fmt}}",
+        f"SUMMARY:{_ics_text(meeting.title)}",
+        f"LOCATION:{_ics_text(meeting.place)}",
+        f"DESCRIPTION:{_ics_text(meeting.agenda)}",
+        "END:VEVENT",
+        "END:VCALENDAR",
+    ]
+    response = HttpResponse(
+        "\r\n".join(lines) + "\r\n", content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="reunion-{meeting.pk}.ics"'
+    return response
+
+
+def meeting_document(request, pk):
+    document = get_object_or_404(
+        MeetingDocument.objects.filter(meeting__in=Meeting.objects.visible_to(request.user)), pk=pk
+    )
+    return FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.original_name or document.file.name.rsplit("/", 1)[-1],
     )

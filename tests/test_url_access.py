@@ -9,10 +9,12 @@ from dataclasses import dataclass
 
 import factory
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from partners.enums import Role
-from partners.models import Membership
+from partners.models import Meeting, Membership
 
 from .factories import (
     ActivityFactory,
@@ -66,6 +68,8 @@ class World:
     document: object = None
     activity: object = None
     assignment: object = None
+    meeting: object = None
+    meeting_document: object = None
 
 
 @dataclass
@@ -83,6 +87,9 @@ SPECS = {
     "partners:members": Spec(lambda w: {"pk": w.organisation_a.pk}),
     "grant:organisation_statistics": Spec(lambda w: {"pk": w.organisation_a.pk}, owner="org_admin"),
     "enterprises:detail": Spec(lambda w: {"pk": w.enterprise.pk}),
+    "partners:meeting": Spec(lambda w: {"pk": w.meeting.pk}),
+    "partners:meeting_ics": Spec(lambda w: {"pk": w.meeting.pk}),
+    "partners:meeting_document": Spec(lambda w: {"pk": w.meeting_document.pk}),
     "enterprises:assign": Spec(
         lambda w: {"pk": w.enterprise.pk}, write=True, owner="staff", bob_gets=403
     ),
@@ -196,6 +203,8 @@ def world(alice, bob, charlie, org_admin, organisation_a, staff):
     expense = ExpenseFactory(
         line=line, receipt=factory.django.FileField(filename="f.pdf", data=b"%PDF-1.4 x")
     )
+    meeting = Meeting.objects.create(title="Groupe de travail", starts_at=timezone.now())
+    meeting.invitations.create(organisation=organisation_a)
     activity = ActivityFactory(author=alice, organisation=organisation_a)
     activity.participations.create(enterprise=enterprise)
     return World(
@@ -214,6 +223,11 @@ def world(alice, bob, charlie, org_admin, organisation_a, staff):
         ConventionDocumentFactory(convention=convention),
         activity,
         assignment,
+        meeting,
+        meeting.documents.create(
+            title="Compte rendu",
+            file=SimpleUploadedFile("cr.pdf", b"%PDF-1.4 compte rendu"),
+        ),
     )
 
 

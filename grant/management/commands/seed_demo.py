@@ -9,11 +9,11 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from enterprises.demo import seed_activities, seed_enterprises
+from enterprises.demo import seed_activities, seed_enterprises, spread_assignment_statuses
 from enterprises.models import Contact, Enterprise
 from enterprises.pix import write_demo_pix_export
 from grant.demo import seed_grant
-from partners.demo import DEFAULT_PASSWORD, create_demo_accounts
+from partners.demo import DEFAULT_PASSWORD, create_demo_accounts, create_demo_meetings
 from partners.models import Organisation
 from programme.models import Place
 
@@ -50,6 +50,8 @@ class Command(BaseCommand):
                 options["enterprises"], options["seed"], referents=referents, partners=partners
             )
             seed_grant(by_email["pilotage@demo.test"])
+            spread_assignment_statuses(enterprises, by_email["pilotage@demo.test"])
+            create_demo_meetings(by_email["pilotage@demo.test"])
             workers = [
                 by_email[e]
                 for e in ("conseiller1@demo.test", "conseiller2@demo.test", "axents@demo.test")
