@@ -2,7 +2,9 @@
 
 from django.template.loader import render_to_string
 
-WIDTH, BAR_HEIGHT, GAP, LABEL_WIDTH = 640, 22, 8, 260
+# Label above its bar: readable on a 360-pixel screen as in an A4 PDF.
+WIDTH, BAR_HEIGHT, LABEL_HEIGHT, GAP = 360, 16, 18, 10
+ROW = LABEL_HEIGHT + BAR_HEIGHT + GAP
 
 
 def bar_chart(title, rows, unit=""):
@@ -10,20 +12,22 @@ def bar_chart(title, rows, unit=""):
     alternative (role="img", aria-label, and the numbers written beside each bar)."""
     rows = [(str(label), value) for label, value in rows]
     top = max((value for _, value in rows), default=0) or 1
-    usable = WIDTH - LABEL_WIDTH - 70
-    bars = [
-        {
-            "label": label if len(label) <= 38 else label[:37] + "…",
-            "full_label": label,
-            "value": value,
-            "y": index * (BAR_HEIGHT + GAP),
-            "text_y": index * (BAR_HEIGHT + GAP) + BAR_HEIGHT * 0.7,
-            "width": max(round(usable * value / top), 1 if value else 0),
-            "value_x": LABEL_WIDTH + max(round(usable * value / top), 1) + 6,
-        }
-        for index, (label, value) in enumerate(rows)
-    ]
-    height = max(len(rows) * (BAR_HEIGHT + GAP), BAR_HEIGHT)
+    usable = WIDTH - 50
+    bars = []
+    for index, (label, value) in enumerate(rows):
+        width = max(round(usable * value / top), 1 if value else 0)
+        bars.append(
+            {
+                "label": label if len(label) <= 52 else label[:51] + "…",
+                "value": value,
+                "label_y": index * ROW + 13,
+                "y": index * ROW + LABEL_HEIGHT,
+                "text_y": index * ROW + LABEL_HEIGHT + 12,
+                "width": width,
+                "value_x": width + 6,
+            }
+        )
+    height = max(len(rows) * ROW, ROW)
     summary = ", ".join(f"{label} : {value}{unit}" for label, value in rows) or "aucune donnée"
     return render_to_string(
         "grant/bar_chart.svg",
@@ -32,7 +36,6 @@ def bar_chart(title, rows, unit=""):
             "bars": bars,
             "width": WIDTH,
             "height": height,
-            "label_width": LABEL_WIDTH,
             "bar_height": BAR_HEIGHT,
             "summary": f"{title} — {summary}",
             "unit": unit,

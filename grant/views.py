@@ -279,9 +279,12 @@ def _statistics_page(request, activities, heading, organisation=None):
         start, end = end, start
     figures = activity_figures(activities.filter(date__range=(start, end)))
     charts = [
-        bar_chart("Thématiques (nombre d'activités)", figures["themes"][:12]),
-        bar_chart("Lieux (nombre d'activités)", figures["places"]),
-        bar_chart("QPV (entreprises rencontrées)", figures["qpvs"]),
+        (title, mark_safe(bar_chart(title, rows)))  # built from an escaping template
+        for title, rows in (
+            ("Thématiques (nombre d'activités)", figures["themes"][:12]),
+            ("Lieux (nombre d'activités)", figures["places"]),
+            ("QPV (entreprises rencontrées)", figures["qpvs"]),
+        )
     ]
     return render(
         request,
@@ -291,7 +294,7 @@ def _statistics_page(request, activities, heading, organisation=None):
             "start": start,
             "end": end,
             "figures": figures,
-            "charts": [mark_safe(chart) for chart in charts],  # built from escaped templates
+            "charts": charts,
             "heading": heading,
             "organisation": organisation,
             "administered": manageable_organisations(request.user).filter(
