@@ -169,7 +169,7 @@ class EnterpriseAdmin(SimpleHistoryAdmin):
         "updated_at",
     ]
     inlines = [ContactInline, AssignmentInline, StageChangeInline]
-    actions = ["change_referent", "move_stage", "export_xlsx"]
+    actions = ["assign_to", "change_referent", "move_stage", "export_xlsx"]
     fieldsets = [
         (
             "Identité",
@@ -319,6 +319,46 @@ class EnterpriseAdmin(SimpleHistoryAdmin):
         for obj in formset.deleted_objects:
             obj.delete()
         formset.save_m2m()
+
+    @admin.action(description="Orienter les entreprises sélectionnées vers une structure")
+    def assign_to(self, request, queryset):
+        from .inbox_views import AssignForm
+        from .notifications import assign
+
+        form = AssignForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            done, refused = 0, []
+            for enterprise in queryset:
+                for organisation in form.cleaned_data["organisations"]:
+                    try:
+                        assign(
+                            enterprise,
+                            organisation,
+                            by=request.user,
+                            action=form.cleaned_data["programme_action"],
+                            message=form.cleaned_data["message"],
+                        )
+                        done += 1
+                    except ValidationError as error:
+                        refused.extend(error.messages)
+            self.message_user(
+                request, f"{done} orientation(s) créée(s) ; les membres sont prévenus."
+            )
+            for line in refused:
+                self.message_user(request, line, messages.WARNING)
+            return None
+        return render(
+            request,
+            "admin/enterprises/enterprise/action_form.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Orienter vers une structure",
+                "form": form,
+                "queryset": queryset,
+                "action": "assign_to",
+                "opts": self.model._meta,
+            },
+        )
 
     @admin.action(description="Changer le référent des entreprises sélectionnées")
     def change_referent(self, request, queryset):

@@ -161,7 +161,8 @@ class AssignForm(forms.Form):
         queryset=Organisation.objects.filter(is_active=True),
         widget=forms.CheckboxSelectMultiple,
     )
-    action = forms.ModelChoiceField(
+    # Not « action »: the admin's action form already posts a field of that name.
+    programme_action = forms.ModelChoiceField(
         label="Action du programme", queryset=Action.objects.all(), required=False
     )
     message = forms.CharField(
@@ -192,7 +193,7 @@ def assign_enterprise(request, pk):
                     enterprise,
                     organisation,
                     by=request.user,
-                    action=form.cleaned_data["action"],
+                    action=form.cleaned_data["programme_action"],
                     message=form.cleaned_data["message"],
                 )
                 done.append(organisation.name)

@@ -223,3 +223,21 @@ def test_partner_followup_figures_from_a_hand_built_fixture(
     assert str(row["median_days"]) == "3.0"
     client.force_login(staff)
     assert "Structure A" in text(client.get(reverse("grant:partners")))
+
+
+def test_staff_assign_a_selection_from_the_admin(
+    client, staff, organisation_a, django_capture_on_commit_callbacks
+):
+    enterprises = EnterpriseFactory.create_batch(2)
+    AssignmentFactory(enterprise=enterprises[0], organisation=organisation_a)
+    client.force_login(staff)
+    url = reverse("admin:enterprises_enterprise_changelist")
+    data = {"action": "assign_to", "_selected_action": [e.pk for e in enterprises]}
+    assert "Structures partenaires" in text(client.post(url, data))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url, {**data, "apply": "1", "organisations": [organisation_a.pk]}, follow=True
+        )
+    page = text(response)
+    assert "1 orientation(s) créée(s)" in page and "est déjà orientée vers « Structure A »" in page
+    assert Assignment.objects.filter(organisation=organisation_a).count() == 2
