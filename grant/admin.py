@@ -10,6 +10,7 @@ from .models import (
     Disbursement,
     Expense,
     FinancialEvent,
+    Report,
 )
 
 
@@ -95,3 +96,18 @@ class FinancialEventAdmin(ReadOnlyAdmin):
     search_fields = ["subject"]
     list_select_related = ["by", "convention"]
     date_hierarchy = "at"
+
+
+@admin.register(Report)
+class ReportAdmin(ReadOnlyAdmin):
+    list_display = [
+        "__str__",
+        "convention",
+        "status",
+        "requested_by",
+        "created_at",
+        "transmitted_at",
+        "checksum",
+    ]
+    list_filter = ["status", "kind", "convention"]
+    exclude = ["pdf", "xlsx"]

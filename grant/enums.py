@@ -31,3 +31,17 @@ class FinancialEventKind(models.TextChoices):
     EXPENSE_PAID = "expense_paid", "dépense payée"
     DISBURSEMENT_RECEIVED = "disbursement_received", "versement reçu"
     DISBURSEMENT_CHANGED = "disbursement_changed", "versement modifié"
+    REPORT_SENT = "report_sent", "rapport transmis au financeur"
+
+
+class ReportKind(models.TextChoices):
+    INTERMEDIAIRE = "intermediaire", "intermédiaire"
+    ANNUEL = "annuel", "annuel"
+    FINAL = "final", "final"
+
+
+class ReportStatus(models.TextChoices):
+    QUEUED = "queued", "en file d'attente"
+    RUNNING = "running", "en cours"
+    DONE = "done", "prêt"
+    FAILED = "failed", "échec"

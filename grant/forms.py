@@ -1,9 +1,10 @@
 from django import forms
+from django.utils import timezone
 
 from programme.models import Action
 
 from .files import validate_document
-from .models import BudgetLine, Convention, ConventionDocument, Disbursement, Expense
+from .models import BudgetLine, Convention, ConventionDocument, Disbursement, Expense, Report
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -84,3 +85,25 @@ class DisbursementForm(forms.ModelForm):
     def __init__(self, *args, convention, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.convention = convention
+
+
+class ReportForm(forms.ModelForm):
+    class Meta:
+        model = Report
+        fields = ["kind", "start", "end", "context", "highlights", "difficulties", "outlook"]
+        widgets = {
+            "start": DATE,
+            "end": DATE,
+            **{
+                name: forms.Textarea(attrs={"rows": 5})
+                for name in ("context", "highlights", "difficulties", "outlook")
+            },
+        }
+        help_texts = {"context": "Texte simple, 20 000 caractères au plus par section."}
+
+    def __init__(self, *args, convention, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.convention = convention
+        if convention.signed_on:
+            self.initial.setdefault("start", convention.signed_on)
+            self.initial.setdefault("end", min(convention.ends_on, timezone.localdate()))

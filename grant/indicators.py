@@ -206,3 +206,155 @@ def working_group_figures(start, end):
             (row["organisation__name"], row["present"], row["invited"]) for row in attendance
         ],
     }
+
+
+# --- The parcours, diagnostics and everything together (dashboard, report) -------------
+
+
+def _median_days(durations):
+    import statistics
+
+    values = [d.total_seconds() / 86400 for d in durations if d is not None]
+    if not values:
+        return None
+    return Decimal(str(statistics.median(values))).quantize(Decimal("0.1"))
+
+
+def scoped_enterprises(qpv=None, action=None, organisation=None):
+    """Enterprises within the optional filters (QPV, programme action, partner)."""
+    from enterprises.models import Assignment, Enterprise
+
+    enterprises = Enterprise.objects.all()
+    if qpv is not None:
+        enterprises = enterprises.filter(qpv=qpv)
+    if action is not None or organisation is not None:
+        assignments = Assignment.objects.all()
+        if action is not None:
+            assignments = assignments.filter(action=action)
+        if organisation is not None:
+            assignments = assignments.filter(organisation=organisation)
+        enterprises = enterprises.filter(pk__in=assignments.values("enterprise_id"))
+    return enterprises
+
+
+def enterprise_figures(enterprises, start, end):
+    """Stages (now), exits with reasons, QPVs and sectors, the funnel of the period and
+    the median time between stages. Six queries."""
+    from django.db.models import Count
+
+    from enterprises.enums import ExitReason, Stage
+    from enterprises.models import StageChange
+
+    by_stage = dict(enterprises.values_list("stage").annotate(n=Count("id")))
+    exits = dict(
+        enterprises.filter(stage=Stage.SORTIE).values_list("exit_reason").annotate(n=Count("id"))
+    )
+    by_qpv = list(
+        enterprises.values("qpv__name").annotate(n=Count("id")).order_by("-n", "qpv__name")
+    )
+    by_section = list(
+        enterprises.values("naf__section", "naf__section_label")
+        .annotate(n=Count("id"))
+        .order_by("-n", "naf__section")
+    )
+    changes = StageChange.objects.filter(enterprise__in=enterprises, at__date__lte=end)
+    reached = dict(
+        changes.filter(at__date__gte=start)
+        .values_list("to_stage")
+        .annotate(n=Count("enterprise", distinct=True))
+    )
+    durations = {}
+    for change in changes.with_durations().only("to_stage", "at"):
+        if change.left_at is not None:
+            durations.setdefault(change.to_stage, []).append(change.left_at - change.at)
+    stage_labels = dict(Stage.choices)
+    return {
+        "total": sum(by_stage.values()),
+        "by_stage": [(stage_labels[s], by_stage.get(s, 0)) for s in Stage.values],
+        "exits": [
+            (label, exits.get(code, 0)) for code, label in ExitReason.choices if exits.get(code)
+        ],
+        "by_qpv": [(row["qpv__name"] or "hors QPV", row["n"]) for row in by_qpv],
+        "by_section": [
+            (
+                f"{row['naf__section']} — {row['naf__section_label'].capitalize()}"
+                if row["naf__section"]
+                else "non renseigné",
+                row["n"],
+            )
+            for row in by_section
+        ],
+        "funnel": [(stage_labels[s], reached.get(s, 0)) for s in Stage.values],
+        "median_days_in": [
+            (stage_labels[s], _median_days(durations.get(s, [])))
+            for s in (Stage.REPEREE, Stage.DIAGNOSTIQUEE, Stage.ACCOMPAGNEE)
+        ],
+    }
+
+
+def assessment_figures(enterprises, start, end):
+    """Diagnostics of the period: number, mean initial and final scores, mean progress of
+    the enterprises that have both, per PIX domain. Two queries."""
+    from django.db.models import Avg, Count, Max, Min
+
+    from enterprises.enums import PIX_DOMAINS, AssessmentKind
+    from enterprises.models import Assessment
+
+    assessments = Assessment.objects.filter(enterprise__in=enterprises, date__range=(start, end))
+    fields = ["overall"] + [name for name, _ in PIX_DOMAINS]
+    summary = assessments.aggregate(
+        count=Count("id"),
+        **{f"initial_{f}": Avg(f, filter=Q(kind=AssessmentKind.INITIAL)) for f in fields},
+        **{f"final_{f}": Avg(f, filter=Q(kind=AssessmentKind.FINAL)) for f in fields},
+    )
+    # Progress: per enterprise, its latest final minus its earliest initial (overall).
+    pairs = (
+        assessments.values("enterprise")
+        .annotate(
+            first=Min("overall", filter=Q(kind=AssessmentKind.INITIAL)),
+            last=Max("overall", filter=Q(kind=AssessmentKind.FINAL)),
+        )
+        .filter(first__isnull=False, last__isnull=False)
+    )
+    gains = [row["last"] - row["first"] for row in pairs]
+
+    def one(value):
+        return None if value is None else Decimal(value).quantize(Decimal("0.1"))
+
+    labels = {"overall": "Maîtrise globale", **dict(PIX_DOMAINS)}
+    return {
+        "count": summary["count"],
+        "with_both": len(gains),
+        "mean_progress": one(sum(gains) / len(gains)) if gains else None,
+        "by_domain": [
+            (labels[f], one(summary[f"initial_{f}"]), one(summary[f"final_{f}"])) for f in fields
+        ],
+    }
+
+
+def programme_figures(start, end, convention=None, qpv=None, action=None, organisation=None):
+    """Every figure of the programme for a period and optional filters: the dashboard,
+    the exports and the report all read this one dictionary."""
+    from enterprises.models import Activity, Participation
+
+    enterprises = scoped_enterprises(qpv, action, organisation)
+    activities = Activity.objects.filter(date__range=(start, end))
+    if qpv is not None or action is not None or organisation is not None:
+        activities = activities.filter(
+            pk__in=Participation.objects.filter(enterprise__in=enterprises).values("activity_id")
+        )
+    if action is not None:
+        activities = activities.filter(action=action)
+    partners = partner_followup(start, end)
+    if organisation is not None:
+        partners = [row for row in partners if row["organisation_id"] == organisation.pk]
+    return {
+        "start": start,
+        "end": end,
+        "enterprises": enterprise_figures(enterprises, start, end),
+        "activities": activity_figures(activities),
+        "assessments": assessment_figures(enterprises, start, end),
+        "partners": partners,
+        "working_group": working_group_figures(start, end),
+        "grant": grant_execution(convention, today=end) if convention is not None else None,
+    }

@@ -52,5 +52,14 @@ urlpatterns = [
         name="statement",
     ),
     path("subvention/depenses/<int:pk>/justificatif/", views.expense_receipt, name="receipt"),
+    path(
+        "subvention/conventions/<int:pk>/rapports/nouveau/",
+        views.report_create,
+        name="report_create",
+    ),
+    path("subvention/rapports/<int:pk>/", views.report_detail, name="report"),
+    path("subvention/rapports/<int:pk>/relancer/", views.report_retry, name="report_retry"),
+    path("subvention/rapports/<int:pk>/transmis/", views.report_transmit, name="report_transmit"),
+    path("subvention/rapports/<int:pk>/fichier.<str:fmt>", views.report_file, name="report_file"),
     path("subvention/documents/<int:pk>/", views.document_download, name="document"),
 ]

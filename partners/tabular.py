@@ -128,26 +128,32 @@ def write_xlsx(
 
     No cell is ever written as a formula.
     """
-    metadata = list(metadata or [])
+    return write_xlsx_book([(sheet_title, columns, objects, metadata)])
+
+
+def write_xlsx_book(sheets) -> bytes:
+    """An XLSX workbook of several sheets: ``(title, columns, objects, metadata)`` each."""
     workbook = Workbook(write_only=True)
-    # Excel refuses these characters in a sheet name, and names longer than 31 characters.
-    sheet = workbook.create_sheet(SHEET_TITLE_FORBIDDEN.sub("-", sheet_title)[:31] or "Export")
     bold = Font(bold=True)
-    header_index = len(metadata) + 1 if metadata else 0
-    for index, row in enumerate(_layout(columns, objects, metadata)):
-        cells = []
-        for value in row:
-            cell = WriteOnlyCell(sheet)
-            if isinstance(value, str):
-                # openpyxl refuses control characters; data_type "s" keeps any string a string.
-                cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
-                cell.data_type = "s"
-            else:
-                cell.value = value
-            if index == header_index:
-                cell.font = bold
-            cells.append(cell)
-        sheet.append(cells)
+    for sheet_title, columns, objects, metadata in sheets:
+        metadata = list(metadata or [])
+        # Excel refuses these characters in a sheet name, and names longer than 31 characters.
+        sheet = workbook.create_sheet(SHEET_TITLE_FORBIDDEN.sub("-", sheet_title)[:31] or "Export")
+        header_index = len(metadata) + 1 if metadata else 0
+        for index, row in enumerate(_layout(columns, objects, metadata)):
+            cells = []
+            for value in row:
+                cell = WriteOnlyCell(sheet)
+                if isinstance(value, str):
+                    # openpyxl refuses control characters; data_type "s" keeps a string a string.
+                    cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
+                    cell.data_type = "s"
+                else:
+                    cell.value = value
+                if index == header_index:
+                    cell.font = bold
+                cells.append(cell)
+            sheet.append(cells)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

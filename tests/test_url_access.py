@@ -4,6 +4,7 @@ The walk reads the URL configuration, so a view added by a later issue is covere
 soon as it exists: a URL that takes an object id must say here how to make alice's
 object, or this test fails and says so."""
 
+import datetime
 import re
 from dataclasses import dataclass
 
@@ -13,6 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from grant.models import Report
 from partners.enums import Role
 from partners.models import Meeting, Membership
 
@@ -70,6 +72,7 @@ class World:
     assignment: object = None
     meeting: object = None
     meeting_document: object = None
+    report: object = None
 
 
 @dataclass
@@ -126,6 +129,11 @@ SPECS = {
     "grant:statement": Spec(lambda w: {"pk": w.convention.pk, "fmt": "xlsx"}, owner="staff"),
     "grant:receipt": Spec(lambda w: {"pk": w.expense.pk}, owner="staff"),
     "grant:document": Spec(lambda w: {"pk": w.document.pk}, owner="staff"),
+    "grant:report_create": Spec(lambda w: {"pk": w.convention.pk}, write=True, owner="staff"),
+    "grant:report": Spec(lambda w: {"pk": w.report.pk}, owner="staff"),
+    "grant:report_retry": Spec(lambda w: {"pk": w.report.pk}, write=True, owner="staff"),
+    "grant:report_transmit": Spec(lambda w: {"pk": w.report.pk}, write=True, owner="staff"),
+    "grant:report_file": Spec(lambda w: {"pk": w.report.pk, "fmt": "pdf"}, owner="staff"),
     "enterprises:edit": Spec(lambda w: {"pk": w.enterprise.pk}, write=True),
     "enterprises:move": Spec(lambda w: {"pk": w.enterprise.pk}, write=True),
     "enterprises:contact_create": Spec(lambda w: {"pk": w.enterprise.pk}, write=True),
@@ -227,6 +235,14 @@ def world(alice, bob, charlie, org_admin, organisation_a, staff):
         meeting.documents.create(
             title="Compte rendu",
             file=SimpleUploadedFile("cr.pdf", b"%PDF-1.4 compte rendu"),
+        ),
+        Report.objects.create(
+            convention=convention,
+            kind="annuel",
+            start=datetime.date(2023, 1, 1),
+            end=datetime.date(2023, 6, 30),
+            status="done",
+            pdf=SimpleUploadedFile("r.pdf", b"%PDF-1.4 rapport"),
         ),
     )
 
