@@ -124,6 +124,11 @@ def activity_figures(activities):
     )
     place_labels = dict(PlaceType.choices)
     places = activities.values("place_type").annotate(n=Count("id")).order_by("-n")
+    by_action = (
+        activities.values("action__name")
+        .annotate(n=Count("id"), minutes=Coalesce(Sum("duration"), Value(0)))
+        .order_by("action__position", "action__name")
+    )
     qpvs = (
         present.values("enterprise__qpv__name")
         .annotate(n=Count("enterprise", distinct=True))
@@ -136,6 +141,14 @@ def activity_figures(activities):
             (place_labels.get(row["place_type"], row["place_type"]), row["n"]) for row in places
         ],
         "qpvs": [(row["enterprise__qpv__name"] or "hors QPV", row["n"]) for row in qpvs],
+        "by_action": [
+            (
+                row["action__name"] or "sans action précisée",
+                row["n"],
+                (Decimal(row["minutes"]) / 60).quantize(Decimal("0.1")),
+            )
+            for row in by_action
+        ],
     }
 
 

@@ -5,7 +5,8 @@ from . import views
 app_name = "grant"
 
 urlpatterns = [
-    path("pilotage/", views.pilotage, name="pilotage"),
+    path("pilotage/", views.dashboard, name="pilotage"),
+    path("pilotage/export/<str:name>.<str:fmt>", views.dashboard_export, name="dashboard_export"),
     path("statistiques/", views.my_statistics, name="my_statistics"),
     path("pilotage/partenaires/", views.partners_followup, name="partners"),
     path(
@@ -58,6 +59,7 @@ urlpatterns = [
         name="report_create",
     ),
     path("subvention/rapports/<int:pk>/", views.report_detail, name="report"),
+    path("subvention/rapports/<int:pk>/etat/", views.report_status, name="report_status"),
     path("subvention/rapports/<int:pk>/relancer/", views.report_retry, name="report_retry"),
     path("subvention/rapports/<int:pk>/transmis/", views.report_transmit, name="report_transmit"),
     path("subvention/rapports/<int:pk>/fichier.<str:fmt>", views.report_file, name="report_file"),

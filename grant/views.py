@@ -6,7 +6,7 @@ from django import forms
 from django.contrib import messages
 from django.db import transaction
 from django.db.models import Sum
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -18,6 +18,7 @@ from partners.perms import can_manage_members, manageable_organisations
 from partners.tabular import Column, write_csv, write_xlsx
 
 from .charts import bar_chart
+from .dashboard import TABLES, DashboardFilters
 from .enums import ReportStatus
 from .files import sniff
 from .forms import (
@@ -28,7 +29,13 @@ from .forms import (
     ExpenseForm,
     ReportForm,
 )
-from .indicators import ZERO, activity_figures, grant_execution, partner_followup
+from .indicators import (
+    ZERO,
+    activity_figures,
+    grant_execution,
+    partner_followup,
+    programme_figures,
+)
 from .models import (
     CENT,
     CeilingError,
@@ -55,17 +62,6 @@ def staff_only(view):
         return view(request, *args, **kwargs)
 
     return wrapper
-
-
-@staff_only
-def pilotage(request):
-    """Staff's entry page: the convention(s) at a glance; the admin is one click away."""
-    conventions = Convention.objects.select_related("funder").order_by("-deliberation_date")
-    return render(
-        request,
-        "grant/pilotage.html",
-        {"executions": [grant_execution(c) for c in conventions]},
-    )
 
 
 @staff_only
@@ -404,6 +400,14 @@ def report_detail(request, pk):
 
 
 @staff_only
+def report_status(request, pk):
+    """The progress the report page polls (JSON)."""
+    report = get_object_or_404(Report, pk=pk)
+    status = ReportStatus.FAILED if report.is_stale() else report.status
+    return JsonResponse({"status": status, "progress": report.progress, "step": report.step})
+
+
+@staff_only
 @require_POST
 def report_retry(request, pk):
     report = get_object_or_404(Report, pk=pk)
@@ -460,4 +464,66 @@ def report_file(request, pk, fmt):
         if fmt == "pdf"
         else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
+    return response
+
+
+@staff_only
+def dashboard(request):
+    """« Pilotage »: the key figures at a glance, with filters, charts and downloads."""
+    filters_form = DashboardFilters(request.GET or None)
+    start, end, convention, filters = filters_form.values()
+    figures = programme_figures(start, end, convention, **filters)
+    charts = [
+        (title, mark_safe(bar_chart(title, rows)))  # built from an escaping template
+        for title, rows in (
+            ("Entreprises par étape du parcours", figures["enterprises"]["by_stage"]),
+            ("Entreprises par QPV", figures["enterprises"]["by_qpv"]),
+            ("Thématiques des activités", figures["activities"]["themes"][:10]),
+        )
+    ]
+    query = request.GET.urlencode()
+    return render(
+        request,
+        "grant/pilotage.html",
+        {
+            "form": filters_form,
+            "figures": figures,
+            "charts": charts,
+            "query": query,
+            "tables": [
+                (name, title, [c.header for c in columns], rows(figures))
+                for name, (title, columns, rows) in TABLES.items()
+            ],
+            "executions": [grant_execution(c) for c in Convention.objects.select_related("funder")],
+        },
+    )
+
+
+@staff_only
+def dashboard_export(request, name, fmt):
+    """One dashboard table, as CSV or XLSX, with the filters in its header."""
+    if name not in TABLES:
+        raise Http404
+    title, columns, rows = TABLES[name]
+    filters_form = DashboardFilters(request.GET or None)
+    start, end, convention, filters = filters_form.values()
+    figures = programme_figures(start, end, convention, **filters)
+    metadata = [
+        ("Tableau", title),
+        ("Période", f"du {start:%d/%m/%Y} au {end:%d/%m/%Y}"),
+        ("Filtres", filters_form.describe()),
+        ("Exporté par", request.user.get_full_name() or request.user.email),
+        ("Le", timezone.localtime()),
+    ]
+    if fmt == "xlsx":
+        content = write_xlsx(columns, rows(figures), metadata, title)
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        content, content_type, fmt = (
+            write_csv(columns, rows(figures), metadata),
+            "text/csv; charset=utf-8",
+            "csv",
+        )
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="pilotage-{name}.{fmt}"'
     return response

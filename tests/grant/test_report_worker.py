@@ -43,7 +43,7 @@ def test_a_real_worker_renders_the_report(client, staff, convention, not_eager, 
         client.post(reverse("grant:report_create", args=[convention.pk]), form(convention))
         report = Report.objects.get()
         page = client.get(reverse("grant:report", args=[report.pk])).content.decode()
-        assert 'http-equiv="refresh"' in page or report.status == ReportStatus.DONE
+        assert "report-progress.js" in page or report.status == ReportStatus.DONE
         read_until(worker, "grant.tasks.generate_report", timeout=120)
         read_until(worker, "succeeded", timeout=120)
     finally:

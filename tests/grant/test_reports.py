@@ -269,3 +269,22 @@ def test_the_command_writes_the_same_files(tmp_path, convention):
 
     assert hashlib.sha256((tmp_path / "rapport.pdf").read_bytes()).hexdigest() == report.checksum
     assert (tmp_path / "rapport.xlsx").exists() and report.checksum in out.getvalue()
+
+
+def test_the_dashboard_shows_filters_charts_and_downloads(client, staff, convention):
+    enterprise = EnterpriseFactory(stage="accompagnee")
+    from programme.models import Qpv
+
+    mosson = Qpv.objects.get(code="QP034005")
+    EnterpriseFactory(stage="reperee", qpv=mosson)
+    client.force_login(staff)
+    page = text(client.get(reverse("grant:pilotage")))
+    assert "L'essentiel" in page and "<svg" in page and "Entreprises par QPV" in page
+    assert "40\u202f000,00 €" in page
+    filtered = client.get(reverse("grant:pilotage"), {"qpv": mosson.pk})
+    assert filtered.context["figures"]["enterprises"]["total"] == 1
+    csv = client.get(reverse("grant:dashboard_export", args=["etapes", "csv"]), {"qpv": mosson.pk})
+    content = csv.content.decode("utf-8-sig")
+    assert "Filtres;QPV : QP034005 Mosson (2015)" in content and "repérée;1" in content
+    assert "Période;du 10/01/2023 au 10/01/2024" in content
+    assert enterprise.stage == "accompagnee"

@@ -1,0 +1,124 @@
+"""The « Pilotage » dashboard: filters, and the tables it shows and exports."""
+
+from django import forms
+from django.utils import timezone
+
+from partners.models import Organisation
+from partners.tabular import Column
+from programme.enums import QpvGeneration
+from programme.models import Action, Qpv
+
+from .models import Convention
+
+
+class DashboardFilters(forms.Form):
+    start = forms.DateField(
+        label="Du", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label="Au", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    qpv = forms.ModelChoiceField(
+        label="QPV",
+        required=False,
+        queryset=Qpv.objects.of_generation(QpvGeneration.G2015).order_by("name"),
+    )
+    action = forms.ModelChoiceField(label="Action", required=False, queryset=Action.objects.all())
+    organisation = forms.ModelChoiceField(
+        label="Structure partenaire",
+        required=False,
+        queryset=Organisation.objects.filter(assignments__isnull=False).distinct(),
+    )
+
+    def values(self):
+        """(start, end, convention, filters) with defaults: the convention's period so far."""
+        convention = (
+            Convention.objects.exclude(signed_on=None).order_by("-signed_on").first()
+            or Convention.objects.order_by("-deliberation_date").first()
+        )
+        today = timezone.localdate()
+        start = (
+            convention.signed_on
+            if convention and convention.signed_on
+            else today.replace(month=1, day=1)
+        )
+        end = min(convention.ends_on, today) if convention and convention.signed_on else today
+        data = self.cleaned_data if self.is_valid() else {}
+        start, end = data.get("start") or start, data.get("end") or end
+        if end < start:
+            start, end = end, start
+        filters = {k: data.get(k) for k in ("qpv", "action", "organisation")}
+        return start, end, convention, filters
+
+    def describe(self):
+        if not self.is_valid():
+            return "aucun"
+        parts = [f"{self.fields[k].label} : {v}" for k, v in self.cleaned_data.items() if v]
+        return " ; ".join(parts) or "aucun"
+
+
+def _pairs(header, value_header, key):
+    return (
+        [Column(header, lambda row: row[0]), Column(value_header, lambda row: row[1])],
+        lambda figures: key(figures),
+    )
+
+
+# name → (title, columns, rows from the figures)
+TABLES = {
+    "etapes": (
+        "Entreprises par étape",
+        *_pairs("Étape", "Entreprises", lambda f: f["enterprises"]["by_stage"]),
+    ),
+    "entonnoir": (
+        "Entrées dans chaque étape sur la période",
+        *_pairs("Étape", "Entreprises", lambda f: f["enterprises"]["funnel"]),
+    ),
+    "qpv": (
+        "Entreprises par QPV",
+        *_pairs("QPV", "Entreprises", lambda f: f["enterprises"]["by_qpv"]),
+    ),
+    "secteurs": (
+        "Entreprises par secteur",
+        *_pairs("Section NAF", "Entreprises", lambda f: f["enterprises"]["by_section"]),
+    ),
+    "thematiques": (
+        "Thématiques des activités",
+        *_pairs("Thématique", "Activités", lambda f: f["activities"]["themes"]),
+    ),
+    "lieux": (
+        "Lieux des activités",
+        *_pairs("Type de lieu", "Activités", lambda f: f["activities"]["places"]),
+    ),
+    "diagnostics": (
+        "Diagnostics par domaine",
+        [
+            Column("Domaine", lambda r: r[0]),
+            Column("Initial (%)", lambda r: r[1]),
+            Column("Final (%)", lambda r: r[2]),
+        ],
+        lambda f: f["assessments"]["by_domain"],
+    ),
+    "partenaires": (
+        "Réponses des partenaires",
+        [
+            Column("Structure", lambda r: r["organisation__name"]),
+            Column("Orientations", lambda r: r["total"]),
+            Column("Taux de réponse (%)", lambda r: r["response_rate"]),
+            Column("Prise en charge (%)", lambda r: r["take_charge_rate"]),
+            Column("Refus (%)", lambda r: r["refusal_rate"]),
+            Column("Clôturées avec aide (%)", lambda r: r["helped_share"]),
+            Column("Délai médian (jours)", lambda r: r["median_days"]),
+        ],
+        lambda f: f["partners"],
+    ),
+    "groupe-de-travail": (
+        "Présence au groupe de travail",
+        [
+            Column("Structure", lambda r: r[0]),
+            Column("Présente", lambda r: r[1]),
+            Column("Invitée", lambda r: r[2]),
+        ],
+        lambda f: f["working_group"]["attendance"],
+    ),
+}
