@@ -104,6 +104,7 @@ class ReportForm(forms.ModelForm):
     def __init__(self, *args, convention, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.convention = convention
+        self.initial.setdefault("kind", "annuel")
         if convention.signed_on:
             self.initial.setdefault("start", convention.signed_on)
             self.initial.setdefault("end", min(convention.ends_on, timezone.localdate()))

@@ -380,7 +380,12 @@ def report_create(request, pk):
     return render(
         request,
         "grant/form.html",
-        {"form": form, "title": "Générer un rapport pour le financeur", "convention": convention},
+        {
+            "form": form,
+            "title": "Générer un rapport pour le financeur",
+            "convention": convention,
+            "submit_label": "Générer",
+        },
     )
 
 

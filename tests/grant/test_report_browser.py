@@ -39,7 +39,7 @@ def test_generate_watch_and_download(live_server, page, staff, client, conventio
         page.get_by_label("Du").fill("2023-01-10")
         page.get_by_label("Au").fill("2023-12-31")
         page.get_by_label("Faits marquants").fill("Lancement des ateliers Axents dans les 12 QPV.")
-        page.get_by_role("button", name="Enregistrer").click()
+        page.get_by_role("button", name="Générer").click()
         progress = page.locator("progress")
         progress.wait_for()  # queued: no worker yet
         seen = {progress.get_attribute("value")}
