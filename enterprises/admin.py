@@ -120,6 +120,22 @@ class ImportForm(forms.Form):
         return upload
 
 
+def action_page(modeladmin, request, queryset, form, title, action):
+    """The intermediate page of an admin action that needs a form."""
+    return render(
+        request,
+        "admin/enterprises/enterprise/action_form.html",
+        {
+            **modeladmin.admin_site.each_context(request),
+            "title": title,
+            "form": form,
+            "queryset": queryset,
+            "action": action,
+            "opts": modeladmin.model._meta,
+        },
+    )
+
+
 class ReferentForm(forms.Form):
     referent = forms.ModelChoiceField(
         label="Nouveau référent", queryset=User.objects.filter(is_active=True), required=False
@@ -347,17 +363,8 @@ class EnterpriseAdmin(SimpleHistoryAdmin):
             for line in refused:
                 self.message_user(request, line, messages.WARNING)
             return None
-        return render(
-            request,
-            "admin/enterprises/enterprise/action_form.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": "Orienter vers une structure",
-                "form": form,
-                "queryset": queryset,
-                "action": "assign_to",
-                "opts": self.model._meta,
-            },
+        return action_page(
+            self, request, queryset, form, "Orienter vers une structure", "assign_to"
         )
 
     @admin.action(description="Changer le référent des entreprises sélectionnées")
@@ -371,18 +378,7 @@ class EnterpriseAdmin(SimpleHistoryAdmin):
                     enterprise.save(update_fields=["referent", "updated_at"])
             self.message_user(request, f"Référent changé pour {queryset.count()} entreprise(s).")
             return None
-        return render(
-            request,
-            "admin/enterprises/enterprise/action_form.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": "Changer le référent",
-                "form": form,
-                "queryset": queryset,
-                "action": "change_referent",
-                "opts": self.model._meta,
-            },
-        )
+        return action_page(self, request, queryset, form, "Changer le référent", "change_referent")
 
     @admin.action(description="Faire avancer le parcours des entreprises sélectionnées")
     def move_stage(self, request, queryset):
@@ -404,18 +400,7 @@ class EnterpriseAdmin(SimpleHistoryAdmin):
             for line in refused:
                 self.message_user(request, line, messages.WARNING)
             return None
-        return render(
-            request,
-            "admin/enterprises/enterprise/action_form.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": "Changer d'étape",
-                "form": form,
-                "queryset": queryset,
-                "action": "move_stage",
-                "opts": self.model._meta,
-            },
-        )
+        return action_page(self, request, queryset, form, "Changer d'étape", "move_stage")
 
     @admin.action(description="Exporter la sélection (Excel)")
     def export_xlsx(self, request, queryset):

@@ -8,6 +8,22 @@ import time
 from django.conf import settings
 
 
+def worker_env(tmp_path, database_url):
+    """The environment of a worker that shares the test database, Redis and media files."""
+    import os
+
+    return {
+        **os.environ,
+        "DEBUG": "false",
+        "DATABASE_URL": database_url,
+        "REDIS_URL": settings.REDIS_URL,
+        "VAR_DIR": str(tmp_path),
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+        "EMAIL_HOST": "",
+    }
+
+
 def start_worker(env, *options):
     return subprocess.Popen(
         [

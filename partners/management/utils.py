@@ -1,3 +1,5 @@
+import datetime
+
 from django.core.management.base import CommandError
 
 from partners.models import User
@@ -11,3 +13,13 @@ def user_option(email):
     if user is None:
         raise CommandError(f"Aucun compte pour {email}.")
     return user
+
+
+def date_option(text):
+    """A command's date option: AAAA-MM-JJ or JJ/MM/AAAA, refused in French otherwise."""
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise CommandError(f"Date « {text} » illisible : AAAA-MM-JJ ou JJ/MM/AAAA attendu.")

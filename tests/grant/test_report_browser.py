@@ -1,7 +1,6 @@
 """Staff generate the report in a browser, watch it progress, download the PDF."""
 
 import io
-import os
 
 import pytest
 from django.conf import settings
@@ -13,7 +12,7 @@ from grant.models import Report
 
 from ..accessibility import assert_accessible
 from ..partners.test_worker import database_url
-from ..workers import read_until, start_worker, stop
+from ..workers import read_until, start_worker, stop, worker_env
 from .test_reports import convention  # noqa: F401  (fixture reused)
 
 pytestmark = [
@@ -44,16 +43,7 @@ def test_generate_watch_and_download(live_server, page, staff, client, conventio
         progress.wait_for()  # queued: no worker yet
         seen = {progress.get_attribute("value")}
         assert_accessible(page)
-        env = {
-            **os.environ,
-            "DEBUG": "false",
-            "DATABASE_URL": database_url(),
-            "REDIS_URL": settings.REDIS_URL,
-            "VAR_DIR": str(tmp_path),
-            "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-            "CELERY_TASK_ALWAYS_EAGER": "false",
-            "EMAIL_HOST": "",
-        }
+        env = worker_env(tmp_path, database_url())
         worker = start_worker(env, "--pool=solo")
         read_until(worker, " ready.")
         link = page.get_by_role("link", name="Télécharger le rapport (PDF)")

@@ -1,7 +1,5 @@
 """A real Celery worker on Redis renders a report requested from the page (not eager)."""
 
-import os
-
 import pytest
 from django.conf import settings
 from django.urls import reverse
@@ -11,7 +9,7 @@ from grant.enums import ReportStatus
 from grant.models import Report
 
 from ..partners.test_worker import database_url
-from ..workers import read_until, start_worker, stop
+from ..workers import read_until, start_worker, stop, worker_env
 from .test_reports import convention, form  # noqa: F401  (fixture reused)
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
@@ -25,16 +23,7 @@ def not_eager():
 
 
 def test_a_real_worker_renders_the_report(client, staff, convention, not_eager, tmp_path):  # noqa: F811
-    env = {
-        **os.environ,
-        "DEBUG": "false",
-        "DATABASE_URL": database_url(),
-        "REDIS_URL": settings.REDIS_URL,
-        "VAR_DIR": str(tmp_path),
-        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-        "CELERY_TASK_ALWAYS_EAGER": "false",
-        "EMAIL_HOST": "",
-    }
+    env = worker_env(tmp_path, database_url())
     celery_app.control.purge()
     worker = start_worker(env, "--pool=solo")
     try:

@@ -2,7 +2,6 @@
 goes from the request's transaction to the worker, which sends it and marks it sent."""
 
 import email as email_parser
-import os
 import re
 from email import policy as email_policy
 
@@ -14,7 +13,7 @@ from config.celery import app as celery_app
 from partners.enums import EmailStatus, Role
 from partners.models import Invitation, OutboundEmail
 
-from ..workers import read_until, start_worker, stop
+from ..workers import read_until, start_worker, stop, worker_env
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
@@ -35,15 +34,7 @@ def not_eager():
 
 
 def test_a_real_worker_sends_the_invitation(tmp_path, staff, organisation_a, not_eager):
-    env = {
-        **os.environ,
-        "DEBUG": "false",
-        "DATABASE_URL": database_url(),
-        "REDIS_URL": settings.REDIS_URL,
-        "VAR_DIR": str(tmp_path),
-        "CELERY_TASK_ALWAYS_EAGER": "false",
-        "EMAIL_HOST": "",
-    }
+    env = worker_env(tmp_path, database_url())
     celery_app.control.purge()  # nothing left over from an earlier run
     worker = start_worker(env, "--pool=solo")
     try:

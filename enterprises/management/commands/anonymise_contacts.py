@@ -1,11 +1,10 @@
-import datetime
-
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
 from enterprises.enums import Stage
 from enterprises.models import Contact, Enterprise
+from partners.management.utils import date_option
 
 
 class Command(BaseCommand):
@@ -21,7 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="Compter sans rien modifier.")
 
     def handle(self, *args, **options):
-        before = self.parse(options["before"])
+        before = date_option(options["before"])
         left = Enterprise.objects.filter(stage=Stage.SORTIE, stage_changed_at__date__lt=before)
         contacts = Contact.objects.filter(enterprise__in=left, anonymised_at__isnull=True)
         count = contacts.count()
@@ -40,12 +39,3 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{count} contact(s) anonymisé(s) (sortis du parcours avant le {before:%d/%m/%Y})."
         )
-
-    @staticmethod
-    def parse(text):
-        for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
-            try:
-                return datetime.datetime.strptime(text, pattern).date()
-            except ValueError:
-                continue
-        raise CommandError(f"Date « {text} » illisible : AAAA-MM-JJ ou JJ/MM/AAAA attendu.")

@@ -1,6 +1,5 @@
 """The convention report from the command line, through the same code as the task."""
 
-import datetime
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -9,16 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from grant.enums import ReportKind, ReportStatus
 from grant.models import Convention, Report
 from grant.reports import build
-from partners.management.utils import user_option
-
-
-def _date(text):
-    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return datetime.datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    raise CommandError(f"Date « {text} » illisible : AAAA-MM-JJ ou JJ/MM/AAAA attendu.")
+from partners.management.utils import date_option, user_option
 
 
 class Command(BaseCommand):
@@ -45,9 +35,9 @@ class Command(BaseCommand):
             raise CommandError("La convention n'a pas de date de signature : saisissez-la d'abord.")
         from django.utils import timezone
 
-        start = _date(options["start"]) if options["start"] else convention.signed_on
+        start = date_option(options["start"]) if options["start"] else convention.signed_on
         end = (
-            _date(options["end"])
+            date_option(options["end"])
             if options["end"]
             else min(convention.ends_on, timezone.localdate())
         )
