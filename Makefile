@@ -40,6 +40,10 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# Benchmarks at national scale, on PostgreSQL (README, « Performance »).
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
+
 # Re-pin every dependency after a change to pyproject.toml.
 lock:
 	rm -rf var/lock-venv && $(PYTHON) -m venv var/lock-venv

@@ -55,3 +55,10 @@ def healthz(request):
     return JsonResponse(
         {"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503
     )
+
+
+def ping(request):
+    """A trivial login-required page: the yardstick of the benchmarks."""
+    from django.http import HttpResponse
+
+    return HttpResponse("ok", content_type="text/plain")

@@ -102,3 +102,20 @@ def test_the_demo_pix_export_imports_with_every_row_matched(settings, tmp_path):
         .filter(author__email="axents@demo.test")
         .exists()
     )
+
+
+def test_the_national_scale_code_path_on_a_small_sample():
+    from enterprises.models import Activity, Enterprise, Participation
+    from grant.national import seed_national
+
+    seed("--enterprises", "5")
+    counts = seed_national(seed=3, enterprises=60, activities=120, organisations=4, users=8)
+    assert counts == {"organisations": 4, "users": 8, "enterprises": 60, "activities": 120}
+    assert Activity.objects.filter(author__email__endswith="@national.test").count() == 120
+    assert (
+        Participation.objects.filter(activity__author__email__endswith="@national.test").count()
+        == 120
+    )
+    assert Enterprise.objects.filter(referent__email__endswith="@national.test").count() == 60
+    again = seed_national(seed=3, enterprises=60, activities=1, organisations=4, users=8)
+    assert again["enterprises"] == 60  # same seed, same enterprises: nothing duplicated

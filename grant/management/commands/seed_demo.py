@@ -13,6 +13,7 @@ from enterprises.demo import seed_activities, seed_enterprises, spread_assignmen
 from enterprises.models import Contact, Enterprise
 from enterprises.pix import write_demo_pix_export
 from grant.demo import seed_grant
+from grant.national import seed_national
 from partners.demo import DEFAULT_PASSWORD, create_demo_accounts, create_demo_meetings
 from partners.models import Organisation
 from programme.models import Place
@@ -27,6 +28,13 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--enterprises", type=int, default=40, help="Nombre d'entreprises (défaut : 40)."
+        )
+        parser.add_argument(
+            "--scale",
+            choices=["demo", "national"],
+            default="demo",
+            help="national : 20 000 entreprises, 200 000 activités, 60 structures, 600 comptes "
+            "(pour les mesures de performance).",
         )
         parser.add_argument(
             "--password",
@@ -64,6 +72,11 @@ class Command(BaseCommand):
                 ),
                 Place.objects.filter(name="Tiers-lieu Gisèle-Halimi").first(),
             )
+        if options["scale"] == "national":
+            counts = seed_national(
+                options["seed"], stdout=self.stdout if options["verbosity"] else None
+            )
+            self.stdout.write(f"Échelle nationale : {counts}")
         contacts = Contact.objects.filter(enterprise__in=enterprises).order_by("pk")[:8]
         demo_dir = Path(settings.VAR_DIR) / "demo"
         demo_dir.mkdir(parents=True, exist_ok=True)
