@@ -142,7 +142,7 @@ class PreparedImport:
 
 
 class CellError(ValueError):
-    pass
+    """One cell that cannot be read; its message is the French reason."""
 
 
 def parse_decimal(text):

@@ -26,6 +26,7 @@ from django.utils import timezone
 from partners.tabular import TableError, match_headers, normalise_header, read_table
 
 from .enums import PIX_DOMAINS, AssessmentKind, AssessmentSource
+from .imports import CellError
 from .models import Assessment, Contact, Enterprise, PixProposal
 
 # PIX writes its dates in Paris time, whatever the server's settings.
@@ -153,10 +154,6 @@ class PixImport:
             for column, reason in row.errors:
                 lines.append(f"Ligne {row.line}, colonne « {column} » : {reason}")
         return lines
-
-
-class CellError(ValueError):
-    pass
 
 
 # --- Reading cells -------------------------------------------------------------------------

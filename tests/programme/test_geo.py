@@ -7,11 +7,8 @@ from ..factories import QpvFactory
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("reference_data")
 class TestShippedPolygons:
-    @pytest.fixture(autouse=True)
-    def _reference(self, reference_data):
-        pass
-
     def test_la_paillade_is_in_mosson(self):
         assert Qpv.objects.containing(43.6321, 3.8200).code == "QP034005"
 
