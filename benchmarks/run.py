@@ -128,18 +128,24 @@ def bench_pages(results):
             "-b",
             f"127.0.0.1:{PORT}",
             "--log-level",
-            "warning",
+            "info",
         ],
         cwd=settings.BASE_DIR,
         env=env,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=2)
-                break
-            except Exception:
-                time.sleep(0.2)
+        # Ready when both workers said they booted (gunicorn logs it on stderr).
+        booted = 0
+        while booted < 2:
+            line = server.stderr.readline()
+            if not line:
+                raise RuntimeError("gunicorn s'est arrêté au démarrage")
+            booted += "Booting worker" in line
+        threading.Thread(target=server.stderr.read, daemon=True).start()  # keep the pipe drained
+        for _ in range(2 * CLIENTS):  # warm both workers up (lazy imports, connections)
+            urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=30).read()
         cookies = {u.pk: session_for(u) for u in {staff, conseiller}}
         p50_floor, p95_floor = timed_requests("/ping", cookies[conseiller.pk])
         results["pages"] = {

@@ -666,6 +666,19 @@ class Participation(models.Model):
         return f"{self.enterprise} — {self.activity}"
 
 
+def percent_field(label, **kwargs):
+    """A rate of mastery, 0 to 100 %, one decimal."""
+    kwargs.setdefault("null", True)
+    kwargs.setdefault("blank", True)
+    return models.DecimalField(
+        label,
+        max_digits=5,
+        decimal_places=1,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        **kwargs,
+    )
+
+
 class Assessment(models.Model):
     """A diagnostic of an enterprise's contact: initial, intermediate or final; overall
     score and one per PIX domain, in percent of mastery."""
@@ -684,52 +697,12 @@ class Assessment(models.Model):
     kind = models.CharField("moment", max_length=15, choices=AssessmentKind.choices)
     source = models.CharField("source", max_length=12, choices=AssessmentSource.choices)
     date = models.DateField("date")
-    overall = models.DecimalField(
-        "maîtrise globale (%)",
-        max_digits=5,
-        decimal_places=1,
-        validators=[MinValueValidator(0), MaxValueValidator(100)],
-    )
-    score_information = models.DecimalField(
-        "informations et données (%)",
-        max_digits=5,
-        decimal_places=1,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0), MaxValueValidator(100)],
-    )
-    score_communication = models.DecimalField(
-        "communication et collaboration (%)",
-        max_digits=5,
-        decimal_places=1,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0), MaxValueValidator(100)],
-    )
-    score_creation = models.DecimalField(
-        "création de contenu (%)",
-        max_digits=5,
-        decimal_places=1,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0), MaxValueValidator(100)],
-    )
-    score_security = models.DecimalField(
-        "protection et sécurité (%)",
-        max_digits=5,
-        decimal_places=1,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0), MaxValueValidator(100)],
-    )
-    score_environment = models.DecimalField(
-        "environnement numérique (%)",
-        max_digits=5,
-        decimal_places=1,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0), MaxValueValidator(100)],
-    )
+    overall = percent_field("maîtrise globale (%)", null=False, blank=False)
+    score_information = percent_field("informations et données (%)")
+    score_communication = percent_field("communication et collaboration (%)")
+    score_creation = percent_field("création de contenu (%)")
+    score_security = percent_field("protection et sécurité (%)")
+    score_environment = percent_field("environnement numérique (%)")
     pix_campaign = models.CharField("code de campagne PIX", max_length=30, blank=True)
     pix_shared_at = models.DateTimeField("partagé le (PIX)", null=True, blank=True)
     created_by = models.ForeignKey(

@@ -4,7 +4,8 @@ import uuid
 
 from django.core.exceptions import ValidationError
 
-MAX_SIZE = 10 * 1024 * 1024
+from partners.files import validate_size
+
 # Magic numbers: what the first bytes of each accepted type look like.
 SIGNATURES = [
     (b"%PDF-", "pdf", "application/pdf"),
@@ -26,10 +27,7 @@ def sniff(upload):
 
 def validate_document(upload):
     """A PDF, JPEG or PNG of at most 10 MB, whatever its name says."""
-    if upload.size > MAX_SIZE:
-        raise ValidationError(
-            f"Fichier trop lourd ({upload.size / 1048576:.1f} Mo) : 10 Mo au plus."
-        )
+    validate_size(upload)
     if sniff(upload) is None:
         raise ValidationError(
             "Ce fichier n'est ni un PDF, ni une image JPEG ou PNG "
