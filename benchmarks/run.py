@@ -22,8 +22,37 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key")
 os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+# A database of its own, so that the national data set never mixes with real data.
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/parcours_bench")
 
-import django
+
+def create_database(url):
+    """Create the benchmark's PostgreSQL database when it does not exist yet."""
+    import dj_database_url
+    import psycopg
+    from psycopg import sql
+
+    config = dj_database_url.parse(url)
+    if not config["ENGINE"].endswith("postgresql"):
+        return
+    params = {
+        "host": config["HOST"] or None,
+        "port": config["PORT"] or None,
+        "user": config["USER"] or None,
+        "password": config["PASSWORD"] or None,
+    }
+    with psycopg.connect(dbname="postgres", autocommit=True, **params) as admin:
+        exists = admin.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]]
+        ).fetchone()
+        if not exists:
+            print(f"… création de la base {config['NAME']}", flush=True)
+            admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(config["NAME"])))
+
+
+create_database(os.environ["DATABASE_URL"])
+
+import django  # noqa: E402
 
 django.setup()
 
@@ -261,8 +290,12 @@ def main():
             "Les mesures se font sur PostgreSQL : DATABASE_URL=postgres://… make bench "
             "(voir README, « Performance »)."
         )
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
     if Enterprise.objects.count() < 10_000:
-        sys.exit("Données trop petites : python manage.py seed_demo --scale national d'abord.")
+        print("… seed_demo --scale national (quelques minutes, une seule fois)", flush=True)
+        call_command("seed_demo", scale="national")
     results = {
         "machine": {"cores": os.cpu_count(), "python": sys.version.split()[0]},
         "data": {"enterprises": Enterprise.objects.count()},

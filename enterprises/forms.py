@@ -1,7 +1,7 @@
 import re
 
 from django import forms
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from partners.models import Organisation, User
@@ -173,7 +173,7 @@ class EnterpriseFilterForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        qpvs = Qpv.objects.of_generation(QpvGeneration.G2015).order_by("name")
+        qpvs = Qpv.objects.of_generation(QpvGeneration.G2015).order_by("name").defer("polygon")
         self.fields["qpv"].choices = [("", "Tous"), ("hors", "Hors QPV")] + [
             (str(q.pk), q.name) for q in qpvs
         ]
@@ -187,12 +187,16 @@ class EnterpriseFilterForm(forms.Form):
         if user.is_staff:  # others only filter on themselves: no list of colleagues' names
             referents += [
                 (str(u.pk), str(u))
-                for u in User.objects.filter(followed_enterprises__isnull=False).distinct()
+                for u in User.objects.filter(
+                    Exists(Enterprise.objects.filter(referent=OuterRef("pk")))
+                )
             ]
         self.fields["referent"].choices = referents
         self.fields["partner"].choices = [("", "Toutes")] + [
             (str(o.pk), o.name)
-            for o in Organisation.objects.filter(assignments__isnull=False).distinct()
+            for o in Organisation.objects.filter(
+                Exists(Assignment.objects.filter(organisation=OuterRef("pk")))
+            ).only("name")
         ]
 
     def filter(self, queryset, user):

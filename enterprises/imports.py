@@ -22,6 +22,7 @@ from programme.models import NafCode, Qpv
 from .enums import QpvSource, Source, Stage
 from .forms import normalise_naf
 from .models import Enterprise, StageChange
+from .signals import records_changed
 from .validators import normalise_siret, validate_siret
 
 # Canonical field → headers accepted (compared without case, accents or extra spaces).
@@ -363,6 +364,7 @@ def apply_import(prepared, user=None):
         ],
         batch_size=BATCH,
     )
+    records_changed.send(sender=Enterprise)
     return len(created), len(to_update)
 
 

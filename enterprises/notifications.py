@@ -13,6 +13,7 @@ from partners.models import OutboundEmail, User
 
 from .enums import AssignmentStatus
 from .models import Assignment
+from .signals import records_changed
 
 FIRST_REMINDER = datetime.timedelta(days=9)
 LAST_REMINDER = datetime.timedelta(days=21)
@@ -98,6 +99,7 @@ def send_reminders(now=None):
         if claimed:
             done["expired"] += 1
             assignment.status = AssignmentStatus.EXPIRED
+            records_changed.send(sender=Assignment)
             if assignment.assigned_by and assignment.assigned_by.is_active:
                 queue_templated_email(
                     "assignment-expired",

@@ -10,16 +10,18 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from programme.enums import QpvGeneration
-from programme.geo import QpvLocator, lambert93_to_wgs84
+from programme.geo import QpvLocator, lambert93_to_wgs84, wgs84_to_lambert93
 from programme.models import NafCode, Qpv
 
 from .enums import TPE_BANDS, QpvSource, Source, Stage
 from .models import Enterprise, StageChange
+from .signals import records_changed
 from .validators import validate_siret
 
 REQUIRED_COLUMNS = [
@@ -159,9 +161,14 @@ class _Batch:
         if not self.rows:
             return
         rows, self.rows = self.rows, []
-        existing = {
-            e.siret: e for e in Enterprise.objects.filter(siret__in=[r["siret"] for r in rows])
-        }
+        sirets = [r["siret"] for r in rows]
+        if self.dry_run:  # counts only: no model objects to build
+            known = set(Enterprise.objects.filter(siret__in=sirets).values_list("siret", flat=True))
+            updated = sum(1 for siret in sirets if siret in known)
+            self.report.created += len(rows) - updated
+            self.report.updated += updated
+            return
+        existing = {e.siret: e for e in Enterprise.objects.filter(siret__in=sirets)}
         now = timezone.now()
         to_create, to_update = [], []
         for values in rows:
@@ -191,8 +198,6 @@ class _Batch:
             enterprise.updated_at = now
         self.report.created += len(to_create)
         self.report.updated += len(to_update)
-        if self.dry_run:
-            return
         bulk_create_with_history(to_create, Enterprise, batch_size=BATCH, default_user=self.user)
         if to_update:
             bulk_update_with_history(
@@ -214,6 +219,7 @@ def import_sirene(path, dry_run=False, user=None):
     breaks half-way writes nothing."""
     report = SireneReport()
     locator = QpvLocator(Qpv.objects.of_generation(QpvGeneration.G2015))
+    window = _lambert_window(locator)
     with open(path, encoding="utf-8-sig", newline="") as handle:
         header = handle.readline()
         delimiter = ";" if header.count(";") > header.count(",") else ","
@@ -230,44 +236,59 @@ def import_sirene(path, dry_run=False, user=None):
             batch = _Batch(report, dry_run, user)
             for row in reader:
                 report.read += 1
-                reason, values = _examine(row, locator)
+                reason, values = _examine(row, locator, window)
                 if reason:
                     report.skipped[reason] += 1
                     continue
                 report.kept += 1
                 batch.add(values)
             batch.flush()
+    if not dry_run:
+        records_changed.send(sender=Enterprise)
     return report
 
 
-def _examine(row, locator):
-    """(skip reason, None) or (None, the values to write) for one SIRENE row."""
+def _lambert_window(locator, margin=100.0):
+    """The Lambert-93 rectangle (metres) around every QPV, widened by `margin`: a point
+    outside it is outside every QPV without converting it (most rows of an extract)."""
+    bounds = locator.bounds()
+    if bounds is None:
+        return None
+    min_lon, min_lat, max_lon, max_lat = bounds
+    corners = [
+        wgs84_to_lambert93(lat, lon) for lat in (min_lat, max_lat) for lon in (min_lon, max_lon)
+    ]
+    xs, ys = [c[0] for c in corners], [c[1] for c in corners]
+    return min(xs) - margin, min(ys) - margin, max(xs) + margin, max(ys) + margin
+
+
+def _examine(row, locator, window):
+    """(skip reason, None) or (None, the values to write) for one SIRENE row. The cheap
+    tests come first: most rows of an extract are closed, too big or far away."""
     if row["etatAdministratifEtablissement"] != "A":
         return "closed", None
     band = row["trancheEffectifsEtablissement"].strip() or "NN"
     if band not in TPE_BANDS:
         return "too_big", None
     siret = row["siret"].strip()
-    try:
-        validate_siret(siret)
-    except Exception:
-        return "bad_siret", None
     if row["statutDiffusionEtablissement"] == "P":
         # INSEE does not publish the address or the point of these establishments:
         # nothing is kept that INSEE does not publish, and without a point no QPV.
-        return "partial", None
-    x, y = (
-        row["coordonneeLambertAbscisseEtablissement"],
-        row["coordonneeLambertOrdonneeEtablissement"],
-    )
+        return ("partial" if _valid_siret(siret) else "bad_siret"), None
     try:
-        latitude, longitude = lambert93_to_wgs84(float(x), float(y))
+        x = float(row["coordonneeLambertAbscisseEtablissement"])
+        y = float(row["coordonneeLambertOrdonneeEtablissement"])
     except (TypeError, ValueError):
-        return "no_point", None
+        return ("no_point" if _valid_siret(siret) else "bad_siret"), None
+    if window is None or not (window[0] <= x <= window[2] and window[1] <= y <= window[3]):
+        return "outside", None
+    latitude, longitude = lambert93_to_wgs84(x, y)
     latitude, longitude = round(latitude, 6), round(longitude, 6)
     qpv = locator.locate(latitude, longitude)
     if qpv is None:
         return "outside", None
+    if not _valid_siret(siret):
+        return "bad_siret", None
     trade_name = (
         row["enseigne1Etablissement"].strip() or row["denominationUsuelleEtablissement"].strip()
     )
@@ -287,3 +308,11 @@ def _examine(row, locator):
         "longitude": longitude,
         "qpv": qpv,
     }
+
+
+def _valid_siret(siret):
+    try:
+        validate_siret(siret)
+    except ValidationError:
+        return False
+    return True

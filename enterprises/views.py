@@ -46,8 +46,10 @@ def filtered(request):
 def enterprise_list(request):
     """The enterprises I can see, searchable and filtered, 50 a page."""
     form, queryset = filtered(request)
-    queryset = queryset.select_related("qpv", "naf", "referent").prefetch_related(
-        "assignments__organisation"
+    queryset = (
+        queryset.select_related("qpv", "naf", "referent")
+        .defer("qpv__polygon")
+        .prefetch_related("assignments__organisation")
     )
     page = Paginator(queryset.order_by("name", "id"), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()

@@ -99,11 +99,11 @@ def grant_execution(convention, today=None):
 
 
 def activity_figures(activities):
-    """Figures for a queryset of activities: five queries whatever its size."""
-    from django.db.models import Count
+    """Figures for a queryset of activities: six queries whatever its size."""
+    from django.db.models import Count, Exists, OuterRef
 
     from enterprises.enums import ActivityKind, Attendance, PlaceType
-    from enterprises.models import Participation
+    from enterprises.models import Activity, Enterprise, Participation
 
     totals = activities.aggregate(
         count=Count("id"),
@@ -113,14 +113,22 @@ def activity_figures(activities):
         anonymous=Coalesce(Sum("anonymous_count"), Value(0)),
     )
     present = Participation.objects.filter(activity__in=activities, attendance=Attendance.PRESENT)
-    totals["enterprises"] = present.values("enterprise").distinct().count()
-    totals["named_participants"] = present.filter(activity__kind=ActivityKind.COLLECTIF).count()
+    # Enterprises met, per QPV: a semi-join (EXISTS) grouped by QPV, whose sum is the
+    # number of distinct enterprises; COUNT(DISTINCT) per group sorted every row.
+    met = Enterprise.objects.filter(Exists(present.filter(enterprise=OuterRef("pk"))))
+    qpvs = list(met.values("qpv__name").annotate(n=Count("id")).order_by("-n", "qpv__name"))
+    totals["enterprises"] = sum(row["n"] for row in qpvs)
+    totals["named_participants"] = Participation.objects.filter(
+        activity__in=activities.filter(kind=ActivityKind.COLLECTIF),
+        attendance=Attendance.PRESENT,
+    ).count()
     totals["hours"] = (Decimal(totals["minutes"]) / 60).quantize(Decimal("0.1"))
+    # From the link table: one row per (activity, theme), no join back to the activities.
     themes = (
-        activities.filter(themes__isnull=False)
-        .values("themes__label")
-        .annotate(n=Count("id"))
-        .order_by("-n", "themes__label")
+        Activity.themes.through.objects.filter(activity__in=activities)
+        .values("term__label")
+        .annotate(n=Count("activity_id"))
+        .order_by("-n", "term__label")
     )
     place_labels = dict(PlaceType.choices)
     places = activities.values("place_type").annotate(n=Count("id")).order_by("-n")
@@ -129,18 +137,13 @@ def activity_figures(activities):
         .annotate(n=Count("id"), minutes=Coalesce(Sum("duration"), Value(0)))
         .order_by("action__position", "action__name")
     )
-    qpvs = (
-        present.values("enterprise__qpv__name")
-        .annotate(n=Count("enterprise", distinct=True))
-        .order_by("-n", "enterprise__qpv__name")
-    )
     return {
         **totals,
-        "themes": [(row["themes__label"], row["n"]) for row in themes],
+        "themes": [(row["term__label"], row["n"]) for row in themes],
         "places": [
             (place_labels.get(row["place_type"], row["place_type"]), row["n"]) for row in places
         ],
-        "qpvs": [(row["enterprise__qpv__name"] or "hors QPV", row["n"]) for row in qpvs],
+        "qpvs": [(row["qpv__name"] or "hors QPV", row["n"]) for row in qpvs],
         "by_action": [
             (
                 row["action__name"] or "sans action précisée",

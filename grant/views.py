@@ -20,6 +20,7 @@ from partners.tabular import Column, write_csv, write_xlsx
 from .charts import bar_chart
 from .dashboard import TABLES, DashboardFilters
 from .enums import ReportStatus
+from .figures_cache import cached_programme_figures
 from .files import sniff
 from .forms import (
     BudgetLineForm,
@@ -34,7 +35,6 @@ from .indicators import (
     activity_figures,
     grant_execution,
     partner_followup,
-    programme_figures,
 )
 from .models import (
     CENT,
@@ -477,7 +477,8 @@ def dashboard(request):
     """« Pilotage »: the key figures at a glance, with filters, charts and downloads."""
     filters_form = DashboardFilters(request.GET or None)
     start, end, convention, filters = filters_form.values()
-    figures = programme_figures(start, end, convention, **filters)
+    refresh = "recalculer" in request.GET
+    figures = cached_programme_figures(start, end, convention, refresh=refresh, **filters)
     charts = [
         (title, mark_safe(bar_chart(title, rows)))  # built from an escaping template
         for title, rows in (
@@ -486,7 +487,9 @@ def dashboard(request):
             ("Thématiques des activités", figures["activities"]["themes"][:10]),
         )
     ]
-    query = request.GET.urlencode()
+    query = request.GET.copy()
+    query.pop("recalculer", None)
+    query = query.urlencode()
     return render(
         request,
         "grant/pilotage.html",
@@ -512,7 +515,7 @@ def dashboard_export(request, name, fmt):
     title, columns, rows = TABLES[name]
     filters_form = DashboardFilters(request.GET or None)
     start, end, convention, filters = filters_form.values()
-    figures = programme_figures(start, end, convention, **filters)
+    figures = cached_programme_figures(start, end, convention, **filters)  # what was shown
     metadata = [
         ("Tableau", title),
         ("Période", f"du {start:%d/%m/%Y} au {end:%d/%m/%Y}"),

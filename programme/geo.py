@@ -22,13 +22,22 @@ def _on_segment(x, y, x1, y1, x2, y2):
     )
 
 
-def ring_position(x, y, ring):
-    """1 if (x, y) is strictly inside the closed ring, 0 on its boundary, -1 outside."""
-    inside = False
+def _edges(ring):
+    """The ring's edges as (x1, y1, x2, y2) tuples, the last vertex joined to the first."""
     count = len(ring)
-    for i in range(count):
-        x1, y1 = ring[i][0], ring[i][1]
-        x2, y2 = ring[(i + 1) % count][0], ring[(i + 1) % count][1]
+    return [
+        (ring[i][0], ring[i][1], ring[(i + 1) % count][0], ring[(i + 1) % count][1])
+        for i in range(count)
+    ]
+
+
+def _edges_position(x, y, edges):
+    """1 inside, 0 on an edge, -1 outside, counting crossings of a ray towards +x.
+
+    Only edges whose y-range contains y (give or take EPSILON) can touch the point or
+    cross its ray, so passing any superset of those edges gives the same answer."""
+    inside = False
+    for x1, y1, x2, y2 in edges:
         if _on_segment(x, y, x1, y1, x2, y2):
             return 0
         # Half-open rule on y: each crossing is counted exactly once.
@@ -39,43 +48,81 @@ def ring_position(x, y, ring):
     return 1 if inside else -1
 
 
+def ring_position(x, y, ring):
+    """1 if (x, y) is strictly inside the closed ring, 0 on its boundary, -1 outside."""
+    return _edges_position(x, y, _edges(ring))
+
+
+class _PreparedRing:
+    """A ring with its edges sorted into horizontal slabs: a point is tested only against
+    the edges of its slab, the ones whose y-range can contain it (same answer as
+    ring_position, a few edges instead of all of them)."""
+
+    def __init__(self, ring, edges_per_slab=4):
+        edges = _edges(ring)
+        ys = [p[1] for p in ring] or [0.0]
+        self.min_y, max_y = min(ys) - EPSILON, max(ys) + EPSILON
+        self.count = max(1, len(edges) // edges_per_slab)
+        self.height = (max_y - self.min_y) / self.count or 1.0
+        self.slabs = [[] for _ in range(self.count)]
+        for edge in edges:
+            low = min(edge[1], edge[3]) - EPSILON
+            high = max(edge[1], edge[3]) + EPSILON
+            for index in range(self._slab(low), self._slab(high) + 1):
+                self.slabs[index].append(edge)
+
+    def _slab(self, y):
+        return min(max(int((y - self.min_y) / self.height), 0), self.count - 1)
+
+    def position(self, x, y):
+        return _edges_position(x, y, self.slabs[self._slab(y)])
+
+
 def polygon_contains(coordinates, x, y):
     """Whether a GeoJSON Polygon's coordinates (outer ring, then holes) contain the point.
 
     The boundary of the outer ring counts as inside, the inside of a hole as outside."""
     if not coordinates:
         return False
-    if ring_position(x, y, coordinates[0]) < 0:
-        return False
-    return all(ring_position(x, y, hole) != 1 for hole in coordinates[1:])
+    return _PreparedPolygon(coordinates).contains(x, y)
+
+
+class _PreparedPolygon:
+    def __init__(self, coordinates):
+        self.rings = [_PreparedRing(ring) for ring in coordinates]
+
+    def contains(self, x, y):
+        if not self.rings or self.rings[0].position(x, y) < 0:
+            return False
+        return all(hole.position(x, y) != 1 for hole in self.rings[1:])
+
+
+def _polygons(geometry):
+    """The coordinates of each Polygon of a Polygon or MultiPolygon (none otherwise)."""
+    kind = (geometry or {}).get("type")
+    if kind == "Polygon":
+        return [geometry["coordinates"]]
+    if kind == "MultiPolygon":
+        return geometry["coordinates"]
+    return []
 
 
 def geometry_contains(geometry, longitude, latitude):
     """Whether a GeoJSON Polygon or MultiPolygon contains the point (lon, lat)."""
-    if not geometry:
-        return False
-    kind = geometry.get("type")
-    if kind == "Polygon":
-        return polygon_contains(geometry["coordinates"], longitude, latitude)
-    if kind == "MultiPolygon":
-        return any(polygon_contains(p, longitude, latitude) for p in geometry["coordinates"])
-    return False
+    return any(polygon_contains(p, longitude, latitude) for p in _polygons(geometry))
 
 
 def bounding_box(geometry):
     """(min_lon, min_lat, max_lon, max_lat) of a Polygon or MultiPolygon."""
-    polygons = (
-        [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
-    )
+    polygons = _polygons(geometry)
     xs = [p[0] for polygon in polygons for ring in polygon for p in ring]
     ys = [p[1] for polygon in polygons for ring in polygon for p in ring]
     return min(xs), min(ys), max(xs), max(ys)
 
 
 class QpvLocator:
-    """Locates many points against a set of QPVs, reading their polygons once.
-
-    Takes an iterable of Qpv objects (a queryset is read lazily, once)."""
+    """Locates many points against a set of QPVs, reading and preparing their polygons
+    once. Takes an iterable of Qpv objects (a queryset is read lazily, once)."""
 
     def __init__(self, qpvs):
         self._qpvs = qpvs
@@ -84,10 +131,27 @@ class QpvLocator:
     def _load(self):
         shapes = []
         for qpv in self._qpvs:
-            if qpv.polygon:
-                shapes.append((qpv.code or "~", qpv.name, qpv, bounding_box(qpv.polygon)))
+            if qpv.polygon and _polygons(qpv.polygon):
+                min_x, min_y, max_x, max_y = bounding_box(qpv.polygon)
+                box = (min_x - EPSILON, min_y - EPSILON, max_x + EPSILON, max_y + EPSILON)
+                prepared = [_PreparedPolygon(p) for p in _polygons(qpv.polygon)]
+                shapes.append((qpv.code or "~", qpv.name, qpv, box, prepared))
         shapes.sort(key=lambda shape: (shape[0], shape[1]))
         self._shapes = shapes
+
+    def bounds(self):
+        """(min_lon, min_lat, max_lon, max_lat) around every QPV, or None without any."""
+        if self._shapes is None:
+            self._load()
+        if not self._shapes:
+            return None
+        boxes = [shape[3] for shape in self._shapes]
+        return (
+            min(b[0] for b in boxes),
+            min(b[1] for b in boxes),
+            max(b[2] for b in boxes),
+            max(b[3] for b in boxes),
+        )
 
     def locate(self, latitude, longitude):
         """The first QPV (by code, then name) containing the WGS84 point, or None."""
@@ -96,12 +160,9 @@ class QpvLocator:
         if self._shapes is None:
             self._load()
         x, y = float(longitude), float(latitude)
-        for _code, _name, qpv, (min_x, min_y, max_x, max_y) in self._shapes:
-            if not (
-                min_x - EPSILON <= x <= max_x + EPSILON and min_y - EPSILON <= y <= max_y + EPSILON
-            ):
-                continue
-            if geometry_contains(qpv.polygon, x, y):
+        for _code, _name, qpv, (min_x, min_y, max_x, max_y), polygons in self._shapes:
+            inside_box = min_x <= x <= max_x and min_y <= y <= max_y
+            if inside_box and any(polygon.contains(x, y) for polygon in polygons):
                 return qpv
         return None
 

@@ -1,3 +1,5 @@
+import itertools
+
 import pytest
 
 from programme.geo import QpvLocator, geometry_contains, ring_position
@@ -89,3 +91,41 @@ def test_lambert93_of_montpellier_is_where_ign_puts_it():
     # La Comédie is about 771 km east and 6 279 km north in Lambert-93.
     x, y = wgs84_to_lambert93(43.6086, 3.8797)
     assert 770_000 < x < 772_000 and 6_278_000 < y < 6_280_500
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("reference_data")
+def test_the_slab_index_gives_the_plain_ring_answer_on_every_shipped_polygon():
+    """The locator's prepared rings test a few edges per point instead of all of them:
+    the answers must be those of ring_position, vertices and edge midpoints included."""
+    import random
+
+    from programme.geo import _PreparedRing, bounding_box
+
+    rng = random.Random(7)
+    for qpv in Qpv.objects.exclude(polygon=None):
+        ring = qpv.polygon["coordinates"][0]
+        prepared = _PreparedRing(ring)
+        min_x, min_y, max_x, max_y = bounding_box(qpv.polygon)
+        points = [tuple(p) for p in ring]
+        points += [((a[0] + b[0]) / 2, (a[1] + b[1]) / 2) for a, b in itertools.pairwise(ring)]
+        points += [(rng.uniform(min_x, max_x), rng.uniform(min_y, max_y)) for _ in range(500)]
+        positions = {prepared.position(x, y) for x, y in points}
+        assert positions == {-1, 0, 1}, qpv.code  # the sample reaches all three answers
+        for x, y in points:
+            assert prepared.position(x, y) == ring_position(x, y, ring), (qpv.code, x, y)
+
+
+def test_lambert_window_holds_every_qpv_point():
+    from enterprises.sirene import _lambert_window
+    from programme.geo import wgs84_to_lambert93
+
+    qpv = QpvFactory.build(
+        polygon={"type": "Polygon", "coordinates": [[[3.8, 43.6], [3.9, 43.6], [3.9, 43.7]]]}
+    )
+    locator = QpvLocator([qpv])
+    min_x, min_y, max_x, max_y = _lambert_window(locator)
+    for lon, lat in ((3.8, 43.6), (3.9, 43.6), (3.9, 43.7), (3.85, 43.65)):
+        x, y = wgs84_to_lambert93(lat, lon)
+        assert min_x < x < max_x and min_y < y < max_y
+    assert _lambert_window(QpvLocator([])) is None
