@@ -28,6 +28,7 @@ from .models import (
     Participation,
     PixProposal,
     StageChange,
+    assigned_organisations,
 )
 from .pix import apply_pix, confirm_proposal, prepare_pix
 
@@ -68,12 +69,7 @@ class PartnerFilter(admin.SimpleListFilter):
     parameter_name = "partenaire"
 
     def lookups(self, request, model_admin):
-        from partners.models import Organisation
-
-        return [
-            (o.pk, o.name)
-            for o in Organisation.objects.filter(assignments__isnull=False).distinct()
-        ]
+        return [(o.pk, o.name) for o in assigned_organisations()]
 
     def queryset(self, request, queryset):
         if self.value():

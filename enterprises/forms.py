@@ -4,12 +4,12 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from partners.models import Organisation, User
+from partners.models import User
 from programme.enums import QpvGeneration
 from programme.models import NafCode, Qpv
 
 from .enums import ExitReason, QpvSource, Stage
-from .models import TRANSITIONS, Assessment, Assignment, Contact, Enterprise
+from .models import TRANSITIONS, Assessment, Assignment, Contact, Enterprise, assigned_organisations
 from .validators import normalise_siret
 
 
@@ -193,10 +193,7 @@ class EnterpriseFilterForm(forms.Form):
             ]
         self.fields["referent"].choices = referents
         self.fields["partner"].choices = [("", "Toutes")] + [
-            (str(o.pk), o.name)
-            for o in Organisation.objects.filter(
-                Exists(Assignment.objects.filter(organisation=OuterRef("pk")))
-            ).only("name")
+            (str(o.pk), o.name) for o in assigned_organisations()
         ]
 
     def filter(self, queryset, user):

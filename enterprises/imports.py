@@ -12,16 +12,16 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from partners.tabular import TableError, match_headers, read_table
 from programme.enums import QpvGeneration
 from programme.geo import QpvLocator
 from programme.models import NafCode, Qpv
 
+from .bulk import copy_to_history, created_ids, first_stage_changes
 from .enums import QpvSource, Source, Stage
 from .forms import normalise_naf
-from .models import Enterprise, StageChange
+from .models import Enterprise
 from .signals import records_changed
 from .validators import normalise_siret, validate_siret
 
@@ -325,7 +325,7 @@ def _fill(enterprise, values, locator):
     enterprise.refresh_derived()
 
 
-BATCH = 500
+BATCH = 2000
 
 
 @transaction.atomic
@@ -349,21 +349,13 @@ def apply_import(prepared, user=None):
             to_update.append(enterprise)
         _fill(enterprise, row.values, locator)
         enterprise.updated_at = now
-    created = bulk_create_with_history(to_create, Enterprise, batch_size=BATCH, default_user=user)
-    fields = [*UPDATABLE, *DERIVED]
+    created = Enterprise.objects.bulk_create(to_create, batch_size=BATCH)
+    ids = created_ids(created)
+    copy_to_history(Enterprise, ids, created=True, user=user, when=now)
     if to_update:
-        bulk_update_with_history(to_update, Enterprise, fields, batch_size=BATCH, default_user=user)
-    sirets = [e.siret for e in to_create]
-    ids = dict(Enterprise.objects.filter(siret__in=sirets).values_list("siret", "id"))
-    StageChange.objects.bulk_create(
-        [
-            StageChange(
-                enterprise_id=ids[s], to_stage=Stage.REPEREE, by=user, at=now, note="import"
-            )
-            for s in sirets
-        ],
-        batch_size=BATCH,
-    )
+        Enterprise.objects.bulk_update(to_update, [*UPDATABLE, *DERIVED], batch_size=BATCH)
+        copy_to_history(Enterprise, [e.pk for e in to_update], created=False, user=user, when=now)
+    first_stage_changes(ids, stage=Stage.REPEREE, note="import", user=user, when=now)
     records_changed.send(sender=Enterprise)
     return len(created), len(to_update)
 

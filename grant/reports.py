@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from enterprises.enums import ActivityKind, PlaceType, Stage
 from enterprises.models import Activity, Enterprise
 from partners.tabular import Column, write_xlsx_book
 
@@ -52,21 +53,28 @@ def render_pdf(report, figures):
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
 
 
+STAGES, KINDS, PLACE_TYPES = (
+    dict(Stage.choices),
+    dict(ActivityKind.choices),
+    dict(PlaceType.choices),
+)
+# The two long lists (all enterprises, every activity of the period) are read as plain
+# rows, streamed: no model object per row (README, « Performance »).
 ENTERPRISE_COLUMNS = [
-    Column("SIRET", lambda e: e.siret),
-    Column("QPV", lambda e: e.qpv.name if e.qpv_id else "hors QPV"),
-    Column("Section NAF", lambda e: e.naf.section if e.naf_id else ""),
-    Column("Étape", lambda e: e.get_stage_display()),
-    Column("Heures d'accompagnement sur la période", lambda e: round((e.minutes or 0) / 60, 1)),
+    Column("SIRET", lambda e: e["siret"]),
+    Column("QPV", lambda e: e["qpv__name"] or "hors QPV"),
+    Column("Section NAF", lambda e: e["naf__section"] or ""),
+    Column("Étape", lambda e: STAGES.get(e["stage"], e["stage"])),
+    Column("Heures d'accompagnement sur la période", lambda e: round((e["minutes"] or 0) / 60, 1)),
 ]
 ACTIVITY_COLUMNS = [
-    Column("Date", lambda a: a.date),
-    Column("Type", lambda a: a.get_kind_display()),
-    Column("Durée (minutes)", lambda a: a.duration),
-    Column("Type de lieu", lambda a: a.get_place_type_display()),
-    Column("Entreprises présentes", lambda a: a.present),
-    Column("Participants anonymes", lambda a: a.anonymous_count),
-    Column("Structure", lambda a: a.organisation.name),
+    Column("Date", lambda a: a["date"]),
+    Column("Type", lambda a: KINDS.get(a["kind"], a["kind"])),
+    Column("Durée (minutes)", lambda a: a["duration"]),
+    Column("Type de lieu", lambda a: PLACE_TYPES.get(a["place_type"], a["place_type"])),
+    Column("Entreprises présentes", lambda a: a["present"]),
+    Column("Participants anonymes", lambda a: a["anonymous_count"]),
+    Column("Structure", lambda a: a["organisation__name"]),
 ]
 EXPENSE_COLUMNS = [
     Column("Ligne budgétaire", lambda e: e.line.label),
@@ -94,14 +102,22 @@ def render_xlsx(report, figures):
         filter=Q(participations__activity__date__range=(start, end)),
     )
     enterprises = (
-        Enterprise.objects.select_related("qpv", "naf")
-        .annotate(minutes=period_minutes)
+        Enterprise.objects.annotate(minutes=period_minutes)
+        .values("siret", "qpv__name", "naf__section", "stage", "minutes")
         .order_by("siret")
     )
     activities = (
         Activity.objects.filter(date__range=(start, end))
-        .select_related("organisation")
         .annotate(present=Count("participations", filter=Q(participations__attendance="present")))
+        .values(
+            "date",
+            "kind",
+            "duration",
+            "place_type",
+            "present",
+            "anonymous_count",
+            "organisation__name",
+        )
         .order_by("date", "id")
     )
     expenses = (
@@ -127,8 +143,8 @@ def render_xlsx(report, figures):
     return write_xlsx_book(
         [
             ("Métadonnées", [Column("", lambda row: row)], [], metadata),
-            ("Entreprises", ENTERPRISE_COLUMNS, enterprises, None),
-            ("Activités", ACTIVITY_COLUMNS, activities, None),
+            ("Entreprises", ENTERPRISE_COLUMNS, enterprises.iterator(chunk_size=5000), None),
+            ("Activités", ACTIVITY_COLUMNS, activities.iterator(chunk_size=5000), None),
             ("Dépenses", EXPENSE_COLUMNS, expenses, None),
             ("Versements", DISBURSEMENT_COLUMNS, disbursements, None),
         ]

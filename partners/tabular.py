@@ -19,12 +19,11 @@ from decimal import Decimal
 from typing import Any, BinaryIO
 
 from django.utils import timezone
-from openpyxl import Workbook, load_workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
+from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
+
+from .xlsx import write_book
 
 # A spreadsheet may evaluate a cell starting with one of these as a formula.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -132,31 +131,16 @@ def write_xlsx(
 
 
 def write_xlsx_book(sheets) -> bytes:
-    """An XLSX workbook of several sheets: ``(title, columns, objects, metadata)`` each."""
-    workbook = Workbook(write_only=True)
-    bold = Font(bold=True)
+    """An XLSX workbook of several sheets: ``(title, columns, objects, metadata)`` each.
+    Rows stream from ``objects`` (pass ``queryset.iterator()`` for long lists)."""
+    book = []
     for sheet_title, columns, objects, metadata in sheets:
         metadata = list(metadata or [])
         # Excel refuses these characters in a sheet name, and names longer than 31 characters.
-        sheet = workbook.create_sheet(SHEET_TITLE_FORBIDDEN.sub("-", sheet_title)[:31] or "Export")
+        title = SHEET_TITLE_FORBIDDEN.sub("-", sheet_title)[:31] or "Export"
         header_index = len(metadata) + 1 if metadata else 0
-        for index, row in enumerate(_layout(columns, objects, metadata)):
-            cells = []
-            for value in row:
-                cell = WriteOnlyCell(sheet)
-                if isinstance(value, str):
-                    # openpyxl refuses control characters; data_type "s" keeps a string a string.
-                    cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
-                    cell.data_type = "s"
-                else:
-                    cell.value = value
-                if index == header_index:
-                    cell.font = bold
-                cells.append(cell)
-            sheet.append(cells)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+        book.append((title, _layout(columns, objects, metadata), header_index))
+    return write_book(book)
 
 
 # --- Reading -------------------------------------------------------------------------------

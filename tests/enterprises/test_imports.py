@@ -199,3 +199,25 @@ def test_the_template_downloads_with_every_documented_header(client, staff):
         "Effectif",
     ):
         assert column in header.split(";")
+
+
+def test_bulk_history_rows_are_the_rows_simple_history_would_write(reference_data, alice):
+    """enterprises.bulk copies the written rows into the history table in SQL: the result
+    must be what saving each enterprise would have recorded, then a « ~ » on update."""
+    from enterprises.imports import apply_import
+
+    apply_import(prepare_import(csv_file(line(1), line(2)), "tpe.csv"), user=alice)
+    enterprise = Enterprise.objects.get(siret=valid_siret(1))
+    [record] = enterprise.history.all()
+    assert (record.history_type, record.history_user, record.history_change_reason) == (
+        "+",
+        alice,
+        None,
+    )
+    tracked = [f.attname for f in Enterprise.history.model.tracked_fields]
+    assert {n: getattr(record, n) for n in tracked} == {n: getattr(enterprise, n) for n in tracked}
+    apply_import(prepare_import(csv_file(line(1, name="Renommée")), "tpe.csv"), user=alice)
+    latest = enterprise.history.order_by("-history_id").first()
+    assert (latest.history_type, latest.name, latest.history_user) == ("~", "Renommée 1", alice)
+    assert enterprise.history.count() == 2
+    assert Enterprise.history.filter(siret=valid_siret(2)).count() == 1

@@ -101,3 +101,14 @@ def test_a_synthetic_extract_keeps_the_expected_share(tmp_path, reference_data):
     # Rows 0 and 1 of every 6 are placed in a QPV, active and small.
     assert report.kept >= 200 and report.created == report.kept
     assert Enterprise.objects.filter(qpv__isnull=True).count() == 0
+
+
+def test_a_departemental_extract_keeps_few_rows(tmp_path, reference_data):
+    path = tmp_path / "departement.csv"
+    write_sirene_extract(path, 400, composition="departement")
+    report = import_sirene(path)
+    assert report.read == 400 and report.kept == report.created
+    # 2 % placed in a QPV; a few of the 35 % spread over the département may fall in one.
+    assert 8 <= report.kept <= 16
+    assert report.skipped["closed"] == 232 and report.skipped["too_big"] == 12
+    assert report.skipped["partial"] == 8

@@ -424,3 +424,37 @@ def test_match_headers_header_matching_two_data():
     assert str(excinfo.value) == (
         "La colonne « ville » correspond à plusieurs données : « Ville » et « Commune »."
     )
+
+
+def test_the_streaming_xlsx_writer_reads_back_with_openpyxl():
+    """partners.xlsx writes SpreadsheetML itself: openpyxl must read back exactly what went
+    in, typed, with the header in bold and every sheet named."""
+    import io
+    from decimal import Decimal
+
+    from openpyxl import load_workbook
+
+    from partners.xlsx import column_letters, write_book
+
+    assert [column_letters(i) for i in (0, 25, 26, 701, 702)] == ["A", "Z", "AA", "ZZ", "AAA"]
+    wide = [f"c{i}" for i in range(30)]
+    content = write_book(
+        [
+            ("Données & « tests »", iter([["Nom", "Montant"], ["'=1+1", Decimal("12.50")]]), 0),
+            ("Large", [wide, list(range(30))], None),
+            ("Divers", [["a\x00b\x1fc", True, 3.25, "", None, "<b>&amp;</b>", "é\nligne"]], None),
+        ]
+    )
+    book = load_workbook(io.BytesIO(content))
+    assert book.sheetnames == ["Données & « tests »", "Large", "Divers"]
+    first = book["Données & « tests »"]
+    assert [[c.value for c in row] for row in first.iter_rows()] == [
+        ["Nom", "Montant"],
+        ["'=1+1", 12.5],
+    ]
+    assert first["A1"].font.b and not first["A2"].font.b
+    assert first["A2"].data_type == "s"  # a string stays a string, never a formula
+    large = book["Large"]
+    assert large["AD1"].value == "c29" and large["AD2"].value == 29
+    row = [c.value for c in book["Divers"][1]]
+    assert row == ["abc", "Oui", 3.25, None, None, "<b>&amp;</b>", "é\nligne"]
