@@ -17,8 +17,11 @@ def staff_user():
 def conseiller_user():
     """A conseiller of a partner organisation: the first national one, else a demo one."""
     users = User.objects.filter(is_staff=False, is_active=True, memberships__role="conseiller")
+    # One whose inbox has assignments waiting, so that both data sets fill the same page.
+    waiting = users.filter(memberships__organisation__assignments__status="quo").distinct()
     return (
-        users.filter(email__endswith="@national.test").order_by("pk").first()
+        waiting.filter(email__endswith="@national.test").order_by("pk").first()
+        or waiting.order_by("pk").first()
         or users.order_by("pk").first()
     )
 

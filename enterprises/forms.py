@@ -5,7 +5,6 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from partners.models import User
-from programme.enums import QpvGeneration
 from programme.models import NafCode, Qpv
 
 from .enums import ExitReason, QpvSource, Stage
@@ -35,7 +34,7 @@ class EnterpriseForm(forms.ModelForm):
     )
     qpv_choice = forms.ModelChoiceField(
         label="QPV choisi à la main",
-        queryset=Qpv.objects.of_generation(QpvGeneration.G2015).order_by("name"),
+        queryset=Qpv.objects.for_choices(),
         required=False,
         empty_label="— d'après les coordonnées —",
         help_text="À remplir seulement sans coordonnées, ou si le point est faux.",
@@ -173,7 +172,7 @@ class EnterpriseFilterForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        qpvs = Qpv.objects.of_generation(QpvGeneration.G2015).order_by("name").defer("polygon")
+        qpvs = Qpv.objects.for_choices()
         self.fields["qpv"].choices = [("", "Tous"), ("hors", "Hors QPV")] + [
             (str(q.pk), q.name) for q in qpvs
         ]

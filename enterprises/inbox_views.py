@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -24,6 +25,9 @@ TABS = [
     ("refuses", "Refusés", [AssignmentStatus.NOT_FOR_ME]),
     ("expires", "Expirés", [AssignmentStatus.EXPIRED]),
 ]
+
+
+INBOX_PAGE_SIZE = 25
 
 
 def _my_organisations(user):
@@ -49,8 +53,13 @@ def inbox(request):
     rows = (
         assignments.filter(status__in=current[2])
         .select_related("enterprise__qpv", "assigned_by", "handled_by", "action")
-        .order_by("created_at")
+        .defer("enterprise__qpv__polygon")
+        .order_by("created_at", "id")
     )
+    # Each row carries its forms (take charge, decline, close, hand over): 25 a page.
+    page = Paginator(rows, INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     role = active_role(request.user, chosen)
     colleagues = User.objects.filter(
         memberships__organisation=chosen, memberships__is_active=True, is_active=True
@@ -63,7 +72,9 @@ def inbox(request):
             "organisations": organisations,
             "tabs": [(slug, label, counts[slug.replace("-", "_")]) for slug, label, _ in TABS],
             "current": current[0],
-            "rows": rows,
+            "rows": page.object_list,
+            "page": page,
+            "query": query.urlencode(),
             "can_act": role in WRITING_ROLES,
             "is_admin": role == Role.ADMIN,
             "colleagues": colleagues,

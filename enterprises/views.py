@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -19,7 +20,7 @@ from .enums import ActivityKind, AssessmentSource, Source, Stage
 from .exports import enterprise_columns
 from .forms import AssessmentForm, ContactForm, EnterpriseFilterForm, EnterpriseForm, StageForm
 from .inbox_views import can_assign
-from .models import Activity, Enterprise, StageChange
+from .models import Activity, Assignment, Enterprise, StageChange
 
 PAGE_SIZE = 50
 
@@ -49,7 +50,14 @@ def enterprise_list(request):
     queryset = (
         queryset.select_related("qpv", "naf", "referent")
         .defer("qpv__polygon")
-        .prefetch_related("assignments__organisation")
+        .prefetch_related(
+            Prefetch(
+                "assignments",
+                queryset=Assignment.objects.select_related("organisation").only(
+                    "enterprise_id", "organisation__name"
+                ),
+            )
+        )
     )
     page = Paginator(queryset.order_by("name", "id"), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()

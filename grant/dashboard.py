@@ -5,7 +5,6 @@ from django.utils import timezone
 
 from partners.models import Organisation
 from partners.tabular import Column
-from programme.enums import QpvGeneration
 from programme.models import Action, Qpv
 
 from .models import Convention
@@ -21,7 +20,7 @@ class DashboardFilters(forms.Form):
     qpv = forms.ModelChoiceField(
         label="QPV",
         required=False,
-        queryset=Qpv.objects.of_generation(QpvGeneration.G2015).order_by("name"),
+        queryset=Qpv.objects.for_choices(),
     )
     action = forms.ModelChoiceField(label="Action", required=False, queryset=Action.objects.all())
     organisation = forms.ModelChoiceField(

@@ -31,9 +31,18 @@ def _rate(part, whole):
 def grant_execution(convention, today=None):
     """Planned, engaged, paid, charged to the grant and received, per line and in total,
     with what remains, the execution rate, the time elapsed and warnings. Two queries."""
+    return grant_executions([convention], today)[0]
+
+
+def grant_executions(conventions, today=None):
+    """grant_execution for several conventions, in the same two queries."""
+    from collections import defaultdict
+
     today = today or timezone.localdate()
-    lines = list(
-        BudgetLine.objects.filter(convention=convention)
+    conventions = list(conventions)
+    by_convention = defaultdict(list)
+    for line in (
+        BudgetLine.objects.filter(convention__in=conventions)
         .select_related("action")
         .annotate(
             engaged=_money(Sum("expenses__amount")),
@@ -41,12 +50,21 @@ def grant_execution(convention, today=None):
             charged=_money(Sum("expenses__grant_amount")),
         )
         .order_by("position", "id")
+    ):
+        by_convention[line.convention_id].append(line)
+    received = dict(
+        Disbursement.objects.filter(convention__in=conventions)
+        .values_list("convention")
+        .annotate(total=Sum("amount"))
+        .order_by()
     )
-    received = (
-        Disbursement.objects.filter(convention=convention)
-        .aggregate(total=_money(Sum("amount")))["total"]
-        .quantize(CENT)
-    )
+    return [
+        _execution(c, by_convention[c.pk], received.get(c.pk) or ZERO, today) for c in conventions
+    ]
+
+
+def _execution(convention, lines, received, today):
+    received = received.quantize(CENT)
     for line in lines:  # SQLite drops the scale of decimal sums: put the cents back
         line.engaged, line.paid, line.charged = (
             line.engaged.quantize(CENT),

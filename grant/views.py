@@ -34,6 +34,7 @@ from .indicators import (
     ZERO,
     activity_figures,
     grant_execution,
+    grant_executions,
     partner_followup,
 )
 from .models import (
@@ -502,7 +503,7 @@ def dashboard(request):
                 (name, title, [c.header for c in columns], rows(figures))
                 for name, (title, columns, rows) in TABLES.items()
             ],
-            "executions": [grant_execution(c) for c in Convention.objects.select_related("funder")],
+            "executions": grant_executions(Convention.objects.select_related("funder")),
         },
     )
 

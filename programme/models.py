@@ -11,6 +11,11 @@ class QpvQuerySet(models.QuerySet):
     def of_generation(self, generation):
         return self.filter(generation=generation)
 
+    def for_choices(self):
+        """The 2015 QPVs by name for a choice list, without their contours (a few
+        kilobytes of JSON each, decoded for nothing)."""
+        return self.of_generation(QpvGeneration.G2015).order_by("name").defer("polygon")
+
     def containing(self, latitude, longitude, generation=QpvGeneration.G2015):
         """The QPV of `generation` whose polygon contains the WGS84 point, or None."""
         return QpvLocator(self.of_generation(generation)).locate(latitude, longitude)

@@ -75,3 +75,25 @@ def test_the_history_page_shows_who_changed_what(client, staff):
     assert page.status_code == 200
     history = client.get(reverse("admin:enterprises_enterprise_history", args=[enterprise.pk]))
     assert history.status_code == 200
+
+
+def test_the_quick_action_checkbox_is_djangos_markup(staff):
+    """The changelists write their action checkbox directly: the HTML must be Django's."""
+    from django.contrib import admin as django_admin
+    from django.contrib.admin import ModelAdmin
+    from django.utils import translation
+
+    from enterprises.admin import EnterpriseAdmin
+
+    enterprise = EnterpriseFactory(name="L'Atelier <du> Mail & Cie")
+    ours = EnterpriseAdmin(Enterprise, django_admin.site)
+    django = ModelAdmin(Enterprise, django_admin.site)
+    with translation.override("fr"):
+        assert str(ours.action_checkbox(enterprise)) == str(django.action_checkbox(enterprise))
+
+
+def test_changelists_show_50_rows_with_their_checkboxes(client, staff):
+    EnterpriseFactory.create_batch(55)
+    client.force_login(staff)
+    page = client.get(reverse("admin:enterprises_enterprise_changelist")).content.decode()
+    assert page.count('class="action-select"') == 50

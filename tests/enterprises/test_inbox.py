@@ -241,3 +241,15 @@ def test_staff_assign_a_selection_from_the_admin(
     page = text(response)
     assert "1 orientation(s) créée(s)" in page and "est déjà orientée vers « Structure A »" in page
     assert Assignment.objects.filter(organisation=organisation_a).count() == 2
+
+
+def test_the_inbox_shows_25_assignments_a_page(client, alice, organisation_a):
+    AssignmentFactory.create_batch(30, organisation=organisation_a)
+    client.force_login(alice)
+    first = client.get(reverse("enterprises:inbox"))
+    assert len(first.context["rows"]) == 25 and first.context["tabs"][0][2] == 30
+    assert "Page 1 sur 2" in first.content.decode()
+    second = client.get(reverse("enterprises:inbox"), {"onglet": "a-traiter", "page": 2})
+    assert len(second.context["rows"]) == 5
+    shown = {a.pk for a in first.context["rows"]} | {a.pk for a in second.context["rows"]}
+    assert len(shown) == 30

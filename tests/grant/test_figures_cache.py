@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from enterprises.imports import apply_import, prepare_import
 from grant.figures_cache import cached_programme_figures
+from grant.models import Convention
 
 from ..factories import ActivityFactory, ConventionFactory, EnterpriseFactory, ExpenseFactory
 
@@ -84,3 +85,22 @@ def test_filters_are_cached_apart(client, staff, reference_data):
     everything = client.get(reverse("grant:pilotage")).context["figures"]["enterprises"]["total"]
     only = client.get(reverse("grant:pilotage"), {"qpv": mosson.pk})
     assert (everything, only.context["figures"]["enterprises"]["total"]) == (2, 1)
+
+
+def test_the_dashboard_runs_as_many_queries_for_three_conventions_as_for_one(
+    client, staff, reference_data
+):
+    client.force_login(staff)
+    ConventionFactory(signed_on=START)
+
+    def queries():
+        client.get(reverse("grant:pilotage"))  # figures cached by the first visit
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("grant:pilotage")).status_code == 200
+        return len(captured)
+
+    one = queries()
+    ConventionFactory.create_batch(2, signed_on=START)
+    page = client.get(reverse("grant:pilotage"))
+    assert len(page.context["executions"]) == Convention.objects.count() >= 3
+    assert queries() == one
