@@ -40,11 +40,16 @@ WATCHED = [
 ]
 
 
+def _new_version():
+    # An integer (Redis increments only integers), never one used before: milliseconds.
+    return int(timezone.now().timestamp() * 1000)
+
+
 def _bump():
     try:
         cache.incr(VERSION_KEY)
     except ValueError:  # not there yet (or evicted): any new value is a new version
-        cache.set(VERSION_KEY, timezone.now().timestamp(), None)
+        cache.set(VERSION_KEY, _new_version(), None)
 
 
 def data_changed(**kwargs):
@@ -71,7 +76,7 @@ def connect():
 def _key(start, end, convention, filters):
     version = cache.get(VERSION_KEY)
     if version is None:
-        cache.add(VERSION_KEY, timezone.now().timestamp(), None)
+        cache.add(VERSION_KEY, _new_version(), None)
         version = cache.get(VERSION_KEY)
     parts = [start.isoformat(), end.isoformat(), getattr(convention, "pk", "-")]
     parts += [f"{name}={getattr(value, 'pk', '-')}" for name, value in sorted(filters.items())]

@@ -104,3 +104,21 @@ def test_the_dashboard_runs_as_many_queries_for_three_conventions_as_for_one(
     page = client.get(reverse("grant:pilotage"))
     assert len(page.context["executions"]) == Convention.objects.count() >= 3
     assert queries() == one
+
+
+@pytest.mark.redis
+def test_the_version_moves_on_redis_from_nothing(reference_data):
+    """Redis increments integers only: the version must start as one."""
+    from django.conf import settings
+    from django.core.cache import cache
+
+    from grant.figures_cache import VERSION_KEY, data_changed
+
+    assert "RedisCache" in settings.CACHES["default"]["BACKEND"]
+    cache.delete(VERSION_KEY)
+    first = cached_programme_figures(START, END)
+    data_changed()
+    data_changed()
+    version = cache.get(VERSION_KEY)
+    assert isinstance(version, int)
+    assert cached_programme_figures(START, END)["computed_at"] > first["computed_at"]
