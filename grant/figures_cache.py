@@ -9,6 +9,8 @@ version number that is part of the cache key, so the next visit recomputes. What
 signal cannot see (a raw SQL fix) is forgotten after FIGURES_TTL at the latest. The
 report never reads this cache: it computes its figures afresh."""
 
+import logging
+
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -16,6 +18,7 @@ from django.utils import timezone
 
 from .indicators import programme_figures
 
+logger = logging.getLogger(__name__)
 VERSION_KEY = "pilotage:figures:version"
 FIGURES_TTL = 10 * 60  # seconds
 
@@ -46,10 +49,22 @@ def _new_version():
 
 
 def _bump():
+    """Move the version. A cache that fails must never fail the write that called this:
+    it is logged, and the figures expire after FIGURES_TTL anyway."""
     try:
         cache.incr(VERSION_KEY)
     except ValueError:  # not there yet (or evicted): any new value is a new version
+        _reset()
+    except Exception:  # a value that is not a counter, or a cache that does not answer
+        logger.warning("Version des chiffres du pilotage non incrémentée", exc_info=True)
+        _reset()
+
+
+def _reset():
+    try:
         cache.set(VERSION_KEY, _new_version(), None)
+    except Exception:
+        logger.warning("Cache injoignable : chiffres du pilotage non invalidés", exc_info=True)
 
 
 def data_changed(**kwargs):
@@ -85,13 +100,21 @@ def _key(start, end, convention, filters):
 
 def cached_programme_figures(start, end, convention=None, refresh=False, **filters):
     """programme_figures(...) from the cache when the data has not changed since, with
-    `computed_at` saying when they were computed; `refresh` recomputes them."""
-    key = _key(start, end, convention, filters)
-    if not refresh:
-        figures = cache.get(key)
-        if figures is not None:
-            return figures
+    `computed_at` saying when they were computed; `refresh` recomputes them. Without a
+    cache that answers, they are computed each time."""
+    try:
+        key = _key(start, end, convention, filters)
+        figures = None if refresh else cache.get(key)
+    except Exception:
+        logger.warning("Cache injoignable : chiffres du pilotage recalculés", exc_info=True)
+        key, figures = None, None
+    if figures is not None:
+        return figures
     figures = programme_figures(start, end, convention, **filters)
     figures["computed_at"] = timezone.now()
-    cache.set(key, figures, FIGURES_TTL)
+    if key is not None:
+        try:
+            cache.set(key, figures, FIGURES_TTL)
+        except Exception:
+            logger.warning("Cache injoignable : chiffres du pilotage non gardés", exc_info=True)
     return figures

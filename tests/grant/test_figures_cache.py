@@ -122,3 +122,29 @@ def test_the_version_moves_on_redis_from_nothing(reference_data):
     version = cache.get(VERSION_KEY)
     assert isinstance(version, int)
     assert cached_programme_figures(START, END)["computed_at"] > first["computed_at"]
+
+
+@pytest.mark.redis
+def test_a_version_that_is_not_a_counter_is_replaced(reference_data):
+    from django.core.cache import cache
+
+    from grant.figures_cache import VERSION_KEY, data_changed
+
+    cache.set(VERSION_KEY, 1.5, None)  # what a float timestamp left behind
+    data_changed()
+    assert isinstance(cache.get(VERSION_KEY), int)
+
+
+def test_a_cache_that_does_not_answer_breaks_neither_writes_nor_the_figures(
+    reference_data, monkeypatch
+):
+    """A real Redis client towards a port where nothing listens."""
+    from django.core.cache.backends.redis import RedisCache
+
+    from grant import figures_cache
+
+    down = RedisCache("redis://127.0.0.1:1/0", {"OPTIONS": {"socket_connect_timeout": 0.2}})
+    monkeypatch.setattr(figures_cache, "cache", down)
+    ActivityFactory(date=datetime.date(2023, 3, 1))  # the save signal bumps: no error
+    figures_cache.data_changed()
+    assert cached_programme_figures(START, END)["activities"]["count"] == 1
