@@ -3,7 +3,7 @@
 from django import forms
 from django.utils import timezone
 
-from partners.models import Organisation
+from enterprises.models import assigned_organisations
 from partners.tabular import Column
 from programme.models import Action, Qpv
 
@@ -26,7 +26,7 @@ class DashboardFilters(forms.Form):
     organisation = forms.ModelChoiceField(
         label="Structure partenaire",
         required=False,
-        queryset=Organisation.objects.filter(assignments__isnull=False).distinct(),
+        queryset=assigned_organisations(),
     )
 
     def values(self):

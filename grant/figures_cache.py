@@ -9,12 +9,14 @@ version number that is part of the cache key, so the next visit recomputes. What
 signal cannot see (a raw SQL fix) is forgotten after FIGURES_TTL at the latest. The
 report never reads this cache: it computes its figures afresh."""
 
+import hashlib
 import logging
 
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from .indicators import programme_figures
 
@@ -118,3 +120,23 @@ def cached_programme_figures(start, end, convention=None, refresh=False, **filte
         except Exception:
             logger.warning("Cache injoignable : chiffres du pilotage non gardés", exc_info=True)
     return figures
+
+
+def cached_html(figures, variant, render):
+    """The HTML `render()` makes of `figures`, kept as long as those figures: the key is
+    the moment they were computed (new figures, new key) and `variant` (the filters of
+    the page's links). Rendering the tables and charts was most of a cached visit."""
+    digest = hashlib.sha256(variant.encode()).hexdigest()[:16]
+    key = f"pilotage:html:{figures['computed_at'].timestamp()}:{digest}"
+    try:
+        html = cache.get(key)
+    except Exception:
+        logger.warning("Cache injoignable : tableau de bord rendu à nouveau", exc_info=True)
+        return render()
+    if html is None:
+        html = render()
+        try:
+            cache.set(key, html, FIGURES_TTL)
+        except Exception:
+            logger.warning("Cache injoignable : rendu du tableau de bord non gardé", exc_info=True)
+    return mark_safe(html)  # rendered by our templates, which escape

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
@@ -20,7 +21,7 @@ from partners.tabular import Column, write_csv, write_xlsx
 from .charts import bar_chart
 from .dashboard import TABLES, DashboardFilters
 from .enums import ReportStatus
-from .figures_cache import cached_programme_figures
+from .figures_cache import cached_html, cached_programme_figures
 from .files import sniff
 from .forms import (
     BudgetLineForm,
@@ -480,29 +481,36 @@ def dashboard(request):
     start, end, convention, filters = filters_form.values()
     refresh = "recalculer" in request.GET
     figures = cached_programme_figures(start, end, convention, refresh=refresh, **filters)
-    charts = [
-        (title, mark_safe(bar_chart(title, rows)))  # built from an escaping template
-        for title, rows in (
-            ("Entreprises par étape du parcours", figures["enterprises"]["by_stage"]),
-            ("Entreprises par QPV", figures["enterprises"]["by_qpv"]),
-            ("Thématiques des activités", figures["activities"]["themes"][:10]),
-        )
-    ]
     query = request.GET.copy()
     query.pop("recalculer", None)
     query = query.urlencode()
+
+    def figures_html():
+        charts = [
+            (title, mark_safe(bar_chart(title, rows)))  # built from an escaping template
+            for title, rows in (
+                ("Entreprises par étape du parcours", figures["enterprises"]["by_stage"]),
+                ("Entreprises par QPV", figures["enterprises"]["by_qpv"]),
+                ("Thématiques des activités", figures["activities"]["themes"][:10]),
+            )
+        ]
+        tables = [
+            (name, title, [c.header for c in columns], rows(figures))
+            for name, (title, columns, rows) in TABLES.items()
+        ]
+        return render_to_string(
+            "grant/pilotage_figures.html",
+            {"figures": figures, "charts": charts, "tables": tables, "query": query},
+        )
+
     return render(
         request,
         "grant/pilotage.html",
         {
             "form": filters_form,
             "figures": figures,
-            "charts": charts,
             "query": query,
-            "tables": [
-                (name, title, [c.header for c in columns], rows(figures))
-                for name, (title, columns, rows) in TABLES.items()
-            ],
+            "figures_html": cached_html(figures, query, figures_html),
             "executions": grant_executions(Convention.objects.select_related("funder")),
         },
     )

@@ -75,6 +75,29 @@ def test_never_downgrades_an_enterprise_further_along(tmp_path, reference_data):
     enterprise = Enterprise.objects.get()
     assert enterprise.stage == Stage.ACCOMPAGNEE and enterprise.name == "CONNUE"
     assert enterprise.headcount_band == "02" and enterprise.qpv.code == "QP034005"
+    latest = enterprise.history.order_by("-history_id").first()
+    assert latest.history_type == "~" and latest.headcount_band == "02"
+    assert enterprise.stage_changes.count() == 0  # only new enterprises get a first stage
+
+
+def test_new_enterprises_get_their_history_and_first_stage(tmp_path, reference_data, alice):
+    path = extract(
+        tmp_path, [sirene_row(valid_siret(1), *MOSSON), sirene_row(valid_siret(2), *MOSSON)]
+    )
+    import_sirene(path, user=alice)
+    for enterprise in Enterprise.objects.all():
+        [record] = enterprise.history.all()
+        assert (record.history_type, record.history_user, record.siret) == (
+            "+",
+            alice,
+            enterprise.siret,
+        )
+        [change] = enterprise.stage_changes.all()
+        assert (change.to_stage, change.from_stage, change.note) == (
+            Stage.REPEREE,
+            "",
+            "repérage SIRENE",
+        )
 
 
 def test_dry_run_counts_without_writing(tmp_path, reference_data):

@@ -148,3 +148,18 @@ def test_a_cache_that_does_not_answer_breaks_neither_writes_nor_the_figures(
     ActivityFactory(date=datetime.date(2023, 3, 1))  # the save signal bumps: no error
     figures_cache.data_changed()
     assert cached_programme_figures(START, END)["activities"]["count"] == 1
+
+
+def test_the_tables_and_charts_are_rendered_once_per_computation(client, staff, reference_data):
+    client.force_login(staff)
+
+    def fragment_rendered(**params):
+        response = client.get(reverse("grant:pilotage"), params)
+        assert "L'essentiel" in response.content.decode() and "<svg" in response.content.decode()
+        return "grant/pilotage_figures.html" in [t.name for t in response.templates]
+
+    assert fragment_rendered()
+    assert not fragment_rendered()  # same figures, same links: from the cache
+    assert fragment_rendered(qpv="")  # other links (the filters in the export URLs)
+    ActivityFactory(date=datetime.date(2023, 3, 1))
+    assert fragment_rendered()  # new figures
