@@ -87,7 +87,7 @@ from enterprises.sirene import import_sirene  # noqa: E402
 
 OUT = Path(os.environ.get("BENCH_OUT", settings.VAR_DIR / "bench.json"))
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
-CLIENTS, REQUESTS = 4, int(os.environ.get("BENCH_REQUESTS", "40"))
+CLIENTS, REQUESTS = 4, int(os.environ.get("BENCH_REQUESTS", "200"))
 
 
 def session_for(user):
