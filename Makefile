@@ -13,6 +13,7 @@ help:
 	@echo "make run    — installe, prépare la base et lance l'application sur http://$(HOST):$(PORT)/"
 	@echo "make test   — installe et lance toute la suite de tests"
 	@echo "make lint   — ruff check, ruff format --check, makemigrations --check"
+	@echo "make bench  — mesures à l'échelle nationale sur PostgreSQL (README, « Performance »)"
 
 system-check:
 	@scripts/system-check.sh "$(PYTHON)"
