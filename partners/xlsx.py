@@ -35,6 +35,8 @@ STYLES = (
     "</styleSheet>"
 )
 ROWS_PER_WRITE = 2000
+# Excel refuses (and « repairs ») a cell longer than this.
+MAX_CELL_LENGTH = 32767
 # Characters XML 1.0 cannot carry (control characters but tab, line feed, carriage return).
 ILLEGAL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
@@ -66,9 +68,10 @@ def _cell(reference, value, style):
         return f'<c r="{reference}"{style}><v>{text}</v></c>'
     if value is None or value == "":
         return ""
+    text = ILLEGAL_CHARACTERS.sub("", str(value))[:MAX_CELL_LENGTH]
     return (
         f'<c r="{reference}"{style} t="inlineStr"><is><t xml:space="preserve">'
-        f"{escape(ILLEGAL_CHARACTERS.sub('', str(value)))}</t></is></c>"
+        f"{escape(text)}</t></is></c>"
     )
 
 

@@ -443,10 +443,11 @@ def test_the_streaming_xlsx_writer_reads_back_with_openpyxl():
             ("Données & « tests »", iter([["Nom", "Montant"], ["'=1+1", Decimal("12.50")]]), 0),
             ("Large", [wide, list(range(30))], None),
             ("Divers", [["a\x00b\x1fc", True, 3.25, "", None, "<b>&amp;</b>", "é\nligne"]], None),
+            ("Long", [["x" * 40000]], None),
         ]
     )
     book = load_workbook(io.BytesIO(content))
-    assert book.sheetnames == ["Données & « tests »", "Large", "Divers"]
+    assert book.sheetnames == ["Données & « tests »", "Large", "Divers", "Long"]
     first = book["Données & « tests »"]
     assert [[c.value for c in row] for row in first.iter_rows()] == [
         ["Nom", "Montant"],
@@ -458,3 +459,4 @@ def test_the_streaming_xlsx_writer_reads_back_with_openpyxl():
     assert large["AD1"].value == "c29" and large["AD2"].value == 29
     row = [c.value for c in book["Divers"][1]]
     assert row == ["abc", "Oui", 3.25, None, None, "<b>&amp;</b>", "é\nligne"]
+    assert len(book["Long"]["A1"].value) == 32767  # Excel's limit for a cell
