@@ -232,7 +232,7 @@ def pilotage_cold():
 
 
 class _RolledBack(Exception):
-    pass
+    """Raised to roll a timed round back."""
 
 
 def rolled_back(function):

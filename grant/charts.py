@@ -1,6 +1,7 @@
 """Server-rendered SVG charts: the same code for the screens and the PDF report."""
 
 from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
 # Label above its bar: readable on a 360-pixel screen as in an A4 PDF.
 WIDTH, BAR_HEIGHT, LABEL_HEIGHT, GAP = 360, 16, 18, 10
@@ -41,3 +42,21 @@ def bar_chart(title, rows, unit=""):
             "unit": unit,
         },
     )
+
+
+def charts(specs):
+    """[(title, SVG)] for (title, rows) pairs; the SVG is marked safe: an escaping template
+    builds it."""
+    return [(title, mark_safe(bar_chart(title, rows))) for title, rows in specs]
+
+
+def programme_charts(figures):
+    """The charts of the programme's figures, the same on « Pilotage » and in the PDF
+    report: {name: (title, SVG)}."""
+    enterprises, activities = figures["enterprises"], figures["activities"]
+    specs = {
+        "stages": ("Entreprises par étape du parcours", enterprises["by_stage"]),
+        "qpv": ("Entreprises par QPV", enterprises["by_qpv"]),
+        "themes": ("Thématiques des activités", activities["themes"][:10]),
+    }
+    return dict(zip(specs, charts(specs.values()), strict=True))

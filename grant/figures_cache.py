@@ -100,26 +100,35 @@ def _key(start, end, convention, filters):
     return f"pilotage:figures:{version}:" + ":".join(str(p) for p in parts)
 
 
+def _cached(key, compute, refresh=False):
+    """compute()'s result kept in the cache under key() (a callable: reading the version
+    needs the cache too). A cache that fails only costs the computation."""
+    try:
+        key = key()
+        value = None if refresh else cache.get(key)
+    except Exception:
+        logger.warning("Cache injoignable : chiffres du pilotage recalculés", exc_info=True)
+        return compute()
+    if value is None:
+        value = compute()
+        try:
+            cache.set(key, value, FIGURES_TTL)
+        except Exception:
+            logger.warning("Cache injoignable : chiffres du pilotage non gardés", exc_info=True)
+    return value
+
+
 def cached_programme_figures(start, end, convention=None, refresh=False, **filters):
     """programme_figures(...) from the cache when the data has not changed since, with
     `computed_at` saying when they were computed; `refresh` recomputes them. Without a
     cache that answers, they are computed each time."""
-    try:
-        key = _key(start, end, convention, filters)
-        figures = None if refresh else cache.get(key)
-    except Exception:
-        logger.warning("Cache injoignable : chiffres du pilotage recalculés", exc_info=True)
-        key, figures = None, None
-    if figures is not None:
+
+    def compute():
+        figures = programme_figures(start, end, convention, **filters)
+        figures["computed_at"] = timezone.now()
         return figures
-    figures = programme_figures(start, end, convention, **filters)
-    figures["computed_at"] = timezone.now()
-    if key is not None:
-        try:
-            cache.set(key, figures, FIGURES_TTL)
-        except Exception:
-            logger.warning("Cache injoignable : chiffres du pilotage non gardés", exc_info=True)
-    return figures
+
+    return _cached(lambda: _key(start, end, convention, filters), compute, refresh)
 
 
 def cached_html(figures, variant, render):
@@ -128,15 +137,4 @@ def cached_html(figures, variant, render):
     the page's links). Rendering the tables and charts was most of a cached visit."""
     digest = hashlib.sha256(variant.encode()).hexdigest()[:16]
     key = f"pilotage:html:{figures['computed_at'].timestamp()}:{digest}"
-    try:
-        html = cache.get(key)
-    except Exception:
-        logger.warning("Cache injoignable : tableau de bord rendu à nouveau", exc_info=True)
-        return render()
-    if html is None:
-        html = render()
-        try:
-            cache.set(key, html, FIGURES_TTL)
-        except Exception:
-            logger.warning("Cache injoignable : rendu du tableau de bord non gardé", exc_info=True)
-    return mark_safe(html)  # rendered by our templates, which escape
+    return mark_safe(_cached(lambda: key, render))  # rendered by our escaping templates

@@ -8,13 +8,12 @@ from django.core.files.base import ContentFile
 from django.db.models import Count, Q, Sum
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 
 from enterprises.enums import ActivityKind, PlaceType, Stage
 from enterprises.models import Activity, Enterprise
 from partners.tabular import Column, write_xlsx_book
 
-from .charts import bar_chart
+from .charts import programme_charts
 from .enums import ReportStatus
 from .indicators import programme_figures
 from .models import Disbursement, Expense, Report
@@ -25,15 +24,7 @@ def figures_for(report):
 
 
 def charts_for(figures):
-    enterprises, activities = figures["enterprises"], figures["activities"]
-    return {
-        name: mark_safe(bar_chart(title, rows))  # an escaping template builds the SVG
-        for name, title, rows in (
-            ("stages", "Entreprises par étape du parcours", enterprises["by_stage"]),
-            ("qpv", "Entreprises par QPV", enterprises["by_qpv"]),
-            ("themes", "Thématiques des activités", activities["themes"][:10]),
-        )
-    }
+    return {name: svg for name, (_title, svg) in programme_charts(figures).items()}
 
 
 def render_pdf(report, figures):

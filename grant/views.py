@@ -10,7 +10,6 @@ from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from enterprises.models import Activity
@@ -18,7 +17,7 @@ from partners.models import Organisation
 from partners.perms import can_manage_members, manageable_organisations
 from partners.tabular import Column, write_csv, write_xlsx
 
-from .charts import bar_chart
+from .charts import charts, programme_charts
 from .dashboard import TABLES, DashboardFilters
 from .enums import ReportStatus
 from .figures_cache import cached_html, cached_programme_figures
@@ -288,14 +287,13 @@ def _statistics_page(request, activities, heading, organisation=None):
     if start > end:
         start, end = end, start
     figures = activity_figures(activities.filter(date__range=(start, end)))
-    charts = [
-        (title, mark_safe(bar_chart(title, rows)))  # built from an escaping template
-        for title, rows in (
+    statistics_charts = charts(
+        [
             ("Thématiques (nombre d'activités)", figures["themes"][:12]),
             ("Lieux (nombre d'activités)", figures["places"]),
             ("QPV (entreprises rencontrées)", figures["qpvs"]),
-        )
-    ]
+        ]
+    )
     return render(
         request,
         "grant/statistics.html",
@@ -304,7 +302,7 @@ def _statistics_page(request, activities, heading, organisation=None):
             "start": start,
             "end": end,
             "figures": figures,
-            "charts": charts,
+            "charts": statistics_charts,
             "heading": heading,
             "organisation": organisation,
             "administered": manageable_organisations(request.user).filter(
@@ -486,21 +484,18 @@ def dashboard(request):
     query = query.urlencode()
 
     def figures_html():
-        charts = [
-            (title, mark_safe(bar_chart(title, rows)))  # built from an escaping template
-            for title, rows in (
-                ("Entreprises par étape du parcours", figures["enterprises"]["by_stage"]),
-                ("Entreprises par QPV", figures["enterprises"]["by_qpv"]),
-                ("Thématiques des activités", figures["activities"]["themes"][:10]),
-            )
-        ]
         tables = [
             (name, title, [c.header for c in columns], rows(figures))
             for name, (title, columns, rows) in TABLES.items()
         ]
         return render_to_string(
             "grant/pilotage_figures.html",
-            {"figures": figures, "charts": charts, "tables": tables, "query": query},
+            {
+                "figures": figures,
+                "charts": programme_charts(figures).values(),
+                "tables": tables,
+                "query": query,
+            },
         )
 
     return render(

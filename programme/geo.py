@@ -78,23 +78,28 @@ class _PreparedRing:
         return _edges_position(x, y, self.slabs[self._slab(y)])
 
 
-def polygon_contains(coordinates, x, y):
-    """Whether a GeoJSON Polygon's coordinates (outer ring, then holes) contain the point.
-
-    The boundary of the outer ring counts as inside, the inside of a hole as outside."""
-    if not coordinates:
+def _inside(positions):
+    """The polygon rule over its rings' positions (outer ring first, read lazily): the
+    boundary of the outer ring counts as inside, the inside of a hole as outside."""
+    positions = iter(positions)
+    if next(positions, -1) < 0:
         return False
-    return _PreparedPolygon(coordinates).contains(x, y)
+    return all(position != 1 for position in positions)
+
+
+def polygon_contains(coordinates, x, y):
+    """Whether a GeoJSON Polygon's coordinates (outer ring, then holes) contain the point."""
+    return _inside(ring_position(x, y, ring) for ring in coordinates)
 
 
 class _PreparedPolygon:
+    """A polygon whose rings are indexed once, for locating many points."""
+
     def __init__(self, coordinates):
         self.rings = [_PreparedRing(ring) for ring in coordinates]
 
     def contains(self, x, y):
-        if not self.rings or self.rings[0].position(x, y) < 0:
-            return False
-        return all(hole.position(x, y) != 1 for hole in self.rings[1:])
+        return _inside(ring.position(x, y) for ring in self.rings)
 
 
 def _polygons(geometry):
@@ -131,10 +136,11 @@ class QpvLocator:
     def _load(self):
         shapes = []
         for qpv in self._qpvs:
-            if qpv.polygon and _polygons(qpv.polygon):
+            polygons = _polygons(qpv.polygon)
+            if polygons:
                 min_x, min_y, max_x, max_y = bounding_box(qpv.polygon)
                 box = (min_x - EPSILON, min_y - EPSILON, max_x + EPSILON, max_y + EPSILON)
-                prepared = [_PreparedPolygon(p) for p in _polygons(qpv.polygon)]
+                prepared = [_PreparedPolygon(p) for p in polygons]
                 shapes.append((qpv.code or "~", qpv.name, qpv, box, prepared))
         shapes.sort(key=lambda shape: (shape[0], shape[1]))
         self._shapes = shapes
