@@ -80,10 +80,10 @@ from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from pages import conseiller_user, pages, staff_user  # noqa: E402
 
-from enterprises.demo import demo_siret, write_sirene_extract  # noqa: E402
-from enterprises.imports import apply_import, prepare_import  # noqa: E402
+from demo.enterprises import demo_siret, write_sirene_extract  # noqa: E402
+from enterprises.imports.sirene import import_sirene  # noqa: E402
+from enterprises.imports.tables import apply_import, prepare_import  # noqa: E402
 from enterprises.models import Enterprise  # noqa: E402
-from enterprises.sirene import import_sirene  # noqa: E402
 
 OUT = Path(os.environ.get("BENCH_OUT", settings.VAR_DIR / "bench.json"))
 PORT = int(os.environ.get("BENCH_PORT", "8765"))

@@ -1,10 +1,12 @@
-"""Uploaded files of the grant: type checked from the content, stored outside any public URL."""
+"""Uploaded files: checked by content, stored under random names outside any public URL,
+and served only by views that apply the visibility rule first."""
 
 import uuid
 
 from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
 
-from partners.files import validate_size
+MAX_SIZE = 10 * 1024 * 1024
 
 # Magic numbers: what the first bytes of each accepted type look like.
 SIGNATURES = [
@@ -12,6 +14,16 @@ SIGNATURES = [
     (b"\xff\xd8\xff", "jpg", "image/jpeg"),
     (b"\x89PNG\r\n\x1a\n", "png", "image/png"),
 ]
+# PDF; OOXML and OpenDocument are zip files; legacy Office files are OLE containers.
+OFFICE_SIGNATURES = (b"%PDF-", b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
+OFFICE_SUFFIXES = {"pdf", "docx", "xlsx", "pptx", "odt", "ods", "odp", "doc", "xls", "ppt"}
+
+
+def validate_size(upload, limit=MAX_SIZE):
+    """Every upload of the project: at most 10 MB, said in French."""
+    if upload.size > limit:
+        size = upload.size / 1048576
+        raise ValidationError(f"Fichier trop lourd ({size:.1f} Mo) : 10 Mo au plus.")
 
 
 def sniff(upload):
@@ -35,19 +47,40 @@ def validate_document(upload):
         )
 
 
-def _private_name(folder, filename):
-    # The content was checked on upload (validate_document); the suffix is only a hint.
+def validate_office_document(upload):
+    """A PDF or office document (checked by content) of at most 10 MB."""
+    validate_size(upload)
+    head = upload.read(8)
+    upload.seek(0)
+    suffix = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
+    if suffix not in OFFICE_SUFFIXES or not head.startswith(OFFICE_SIGNATURES):
+        raise ValidationError(
+            "Seuls les PDF et les documents bureautiques (Word, Excel, PowerPoint, "
+            "OpenDocument) sont acceptés, d'après leur contenu."
+        )
+
+
+def private_name(folder, filename):
+    """The one naming rule of private files: a random name under private/<folder>/, never
+    guessable, never public. The suffix is only a hint (contents are checked on upload)."""
     suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     suffix = {"jpeg": "jpg"}.get(suffix, suffix)
-    suffix = suffix if suffix in {"pdf", "jpg", "png"} else "bin"
+    if not (suffix.isascii() and suffix.isalnum() and len(suffix) <= 5):
+        suffix = "bin"
     return f"private/{folder}/{uuid.uuid4().hex}.{suffix}"
 
 
-def receipt_path(instance, filename):
-    """Receipts get a random name under private/receipts/: never guessable, never public."""
-    return _private_name("receipts", filename)
-
-
-def document_path(instance, filename):
-    """Convention documents, likewise under private/conventions/."""
-    return _private_name("conventions", filename)
+def private_file_response(stored, name=None, content_type=None):
+    """Send a private file as an attachment. Call it only after the view has looked the
+    object up through the user's scope. The type is read from the content unless given."""
+    if not stored:
+        raise Http404
+    handle = stored.open("rb")
+    if content_type is None:
+        content_type = (sniff(handle) or ("", "application/octet-stream"))[1]
+    response = FileResponse(
+        handle, as_attachment=True, filename=name or stored.name.rsplit("/", 1)[-1]
+    )
+    response["Content-Type"] = content_type
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

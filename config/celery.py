@@ -10,7 +10,7 @@ app = Celery("parcours_tpe")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
-FILESYSTEM_FOLDERS = ("data_folder_in", "data_folder_out", "processed_folder")
+FILESYSTEM_FOLDERS = ("data_folder_in", "data_folder_out", "processed_folder", "control_folder")
 
 
 def broker_folders(celery_app=app):

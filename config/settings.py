@@ -92,10 +92,12 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "import_export",
     "simple_history",
+    "common",
     "partners",
     "programme",
     "enterprises",
     "grant",
+    "demo",
     "config.apps.ProjectConfig",
 ]
 
@@ -199,6 +201,8 @@ if not REDIS_URL:
         "data_folder_in": str(CELERY_BROKER_DIR / "queue"),
         "data_folder_out": str(CELERY_BROKER_DIR / "queue"),
         "processed_folder": str(CELERY_BROKER_DIR / "processed"),
+        # Kombu writes its exchange tables to ./control unless told otherwise.
+        "control_folder": str(CELERY_BROKER_DIR / "control"),
         "store_processed": False,
     }
 CELERY_TASK_ALWAYS_EAGER = envbool("CELERY_TASK_ALWAYS_EAGER", False)

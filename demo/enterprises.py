@@ -7,12 +7,11 @@ from decimal import Decimal
 from django.utils import timezone
 from stdnum import luhn
 
+from enterprises.enums import ConsentMethod, ExitReason, HeadcountBand, QpvSource, Source, Stage
+from enterprises.models import Assignment, Contact, Enterprise, StageChange
 from programme.enums import QpvGeneration
 from programme.geo import QpvLocator, bounding_box, geometry_contains
 from programme.models import NafCode, Qpv
-
-from .enums import ConsentMethod, ExitReason, HeadcountBand, QpvSource, Source, Stage
-from .models import Assignment, Contact, Enterprise, StageChange
 
 FIRST_NAMES = [
     "Karim",
@@ -441,11 +440,16 @@ def seed_activities(users, seed, enterprises, place, today=None):
     Tiers-lieu, and diagnostics before and after (rebuilt on each run, same seed)."""
     from django.db.models import Q
 
+    from enterprises.enums import (
+        ActivityKind,
+        AssessmentKind,
+        AssessmentSource,
+        Attendance,
+        PlaceType,
+    )
+    from enterprises.models import Activity, Assessment, Participation
     from programme.enums import TermFamily
     from programme.models import Term
-
-    from .enums import ActivityKind, AssessmentKind, AssessmentSource, Attendance, PlaceType
-    from .models import Activity, Assessment, Participation
 
     rng = random.Random(seed + 2)
     today = today or timezone.localdate()
@@ -570,8 +574,8 @@ def seed_activities(users, seed, enterprises, place, today=None):
 
 def spread_assignment_statuses(enterprises, staff, now=None):
     """Demo assignments in every status, some overdue, with their timestamps."""
-    from .enums import AssignmentStatus, DeclineReason
-    from .models import Assignment
+    from enterprises.enums import AssignmentStatus, DeclineReason
+    from enterprises.models import Assignment
 
     now = now or timezone.now()
     day = datetime.timedelta(days=1)

@@ -7,8 +7,8 @@ from decimal import Decimal
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from .enums import ConventionStatus, DisbursementKind, ExpenseStatus
-from .models import (
+from grant.enums import ConventionStatus, DisbursementKind, ExpenseStatus
+from grant.models import (
     BudgetLine,
     Convention,
     Disbursement,

@@ -10,15 +10,14 @@ from decimal import Decimal
 from django.db import connection, transaction
 from django.utils import timezone
 
-from enterprises.demo import FIRST_NAMES, LAST_NAMES, demo_enterprises
+from demo.enterprises import FIRST_NAMES, LAST_NAMES, demo_enterprises
 from enterprises.enums import ActivityKind, AssignmentStatus, Attendance, PlaceType, Stage
 from enterprises.models import Activity, Assessment, Assignment, Contact, Participation
+from grant.models import BudgetLine, Convention, Disbursement, Expense
 from partners.enums import OrganisationKind, Role
 from partners.models import Membership, Organisation, User
 from programme.enums import TermFamily
 from programme.models import Term
-
-from .models import BudgetLine, Convention, Disbursement, Expense
 
 BATCH = 5000
 SIZES = {"enterprises": 20_000, "activities": 200_000, "organisations": 60, "users": 600}

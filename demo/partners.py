@@ -3,8 +3,8 @@
 from allauth.account.models import EmailAddress
 from django.db import transaction
 
-from .enums import Role
-from .models import Membership, Organisation, User
+from partners.enums import Role
+from partners.models import Membership, Organisation, User
 
 DEFAULT_PASSWORD = "demo-parcours-tpe"
 
@@ -73,7 +73,7 @@ def create_demo_meetings(staff, now=None):
 
     from django.utils import timezone
 
-    from .models import Meeting, MeetingInvitation
+    from partners.models import Meeting, MeetingInvitation
 
     now = now or timezone.now()
     Meeting.objects.filter(title__startswith="Groupe de travail TPE").delete()

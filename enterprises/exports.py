@@ -2,7 +2,7 @@
 
 from django.utils import timezone
 
-from partners.tabular import Column
+from common.tabular import Column
 
 ENTERPRISE_COLUMNS = [
     Column("SIRET", lambda e: e.siret),

@@ -1,6 +1,8 @@
 from django.urls import path
 
-from . import activity_views, inbox_views, views
+from enterprises.views import activities as activity_views
+from enterprises.views import inbox as inbox_views
+from enterprises.views import registry as views
 
 app_name = "enterprises"
 

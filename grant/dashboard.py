@@ -3,8 +3,8 @@
 from django import forms
 from django.utils import timezone
 
+from common.tabular import Column
 from enterprises.models import assigned_organisations
-from partners.tabular import Column
 from programme.models import Action, Qpv
 
 from .models import Convention

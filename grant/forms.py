@@ -1,9 +1,9 @@
 from django import forms
 from django.utils import timezone
 
+from common.files import validate_document
 from programme.models import Action
 
-from .files import validate_document
 from .models import BudgetLine, Convention, ConventionDocument, Disbursement, Expense, Report
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

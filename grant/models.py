@@ -14,7 +14,10 @@ from django.db.models import Sum
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from .dates import add_months
+from common.dates import add_months
+from common.files import private_name
+from common.formatting import CENT, euros
+
 from .enums import (
     ConventionStatus,
     DisbursementKind,
@@ -23,21 +26,6 @@ from .enums import (
     ReportKind,
     ReportStatus,
 )
-from .files import document_path, receipt_path
-
-CENT = Decimal("0.01")
-NARROW_SPACE = "\u202f"
-
-
-def euros(amount):
-    """40000 → « 40 000,00 € » (French grouping with a narrow no-break space)."""
-    sign = "-" if amount < 0 else ""
-    whole, cents = f"{abs(amount):.2f}".split(".")
-    groups = []
-    while whole:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    return f"{sign}{NARROW_SPACE.join(groups)},{cents} €"
 
 
 def validate_cents(value):
@@ -59,6 +47,16 @@ def money_field(verbose_name, validators=(), **kwargs):
         validators=[validate_cents, *validators],
         **kwargs,
     )
+
+
+def receipt_path(instance, filename):
+    """Receipts are private files (common.files.private_name)."""
+    return private_name("receipts", filename)
+
+
+def document_path(instance, filename):
+    """Convention documents are private files (common.files.private_name)."""
+    return private_name("conventions", filename)
 
 
 class Convention(models.Model):
@@ -511,11 +509,8 @@ def save_convention(convention, by):
 
 
 def report_path(instance, filename):
-    """Reports are private files: random names under private/reports/."""
-    import uuid
-
-    suffix = filename.rsplit(".", 1)[-1]
-    return f"private/reports/{uuid.uuid4().hex}.{suffix}"
+    """Reports are private files (common.files.private_name)."""
+    return private_name("reports", filename)
 
 
 NARRATIVE_MAX = 20_000

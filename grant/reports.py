@@ -9,9 +9,9 @@ from django.db.models import Count, Q, Sum
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from common.tabular import Column, write_xlsx_book
 from enterprises.enums import ActivityKind, PlaceType, Stage
 from enterprises.models import Activity, Enterprise
-from partners.tabular import Column, write_xlsx_book
 
 from .charts import programme_charts
 from .enums import ReportStatus

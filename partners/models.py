@@ -9,8 +9,9 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from common.files import private_name, validate_office_document
+
 from .enums import AuthEventKind, EmailFrequency, EmailStatus, OrganisationKind, Role
-from .files import validate_office_document
 
 INVITATION_VALIDITY = datetime.timedelta(days=7)
 INVITATION_SALT = "partners.invitation"
@@ -468,10 +469,8 @@ class MeetingInvitation(models.Model):
 
 
 def meeting_document_path(instance, filename):
-    import uuid
-
-    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
-    return f"private/meetings/{uuid.uuid4().hex}.{suffix[:5]}"
+    """Meeting documents are private files (common.files.private_name)."""
+    return private_name("meetings", filename)
 
 
 class MeetingDocument(models.Model):

@@ -10,10 +10,12 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
+
+from common.files import private_file_response
 
 from . import audit, perms
 from .enums import AuthEventKind, Role
@@ -315,8 +317,4 @@ def meeting_document(request, pk):
     document = get_object_or_404(
         MeetingDocument.objects.filter(meeting__in=Meeting.objects.visible_to(request.user)), pk=pk
     )
-    return FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=document.original_name or document.file.name.rsplit("/", 1)[-1],
-    )
+    return private_file_response(document.file, document.original_name)

@@ -1,6 +1,6 @@
 from django import template
 
-from grant.models import euros as format_euros
+from common.formatting import euros as format_euros
 
 register = template.Library()
 

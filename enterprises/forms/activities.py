@@ -4,13 +4,12 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
+from enterprises.enums import DURATION_PRESETS, MAX_DURATION, ActivityKind, Attendance, PlaceType
+from enterprises.models import Activity, Enterprise
 from partners.models import Organisation
 from partners.perms import WRITING_ROLES
 from programme.enums import TermFamily
 from programme.models import Action, Place, Term
-
-from .enums import DURATION_PRESETS, MAX_DURATION, ActivityKind, Attendance, PlaceType
-from .models import Activity, Enterprise
 
 OTHER = "autre"
 

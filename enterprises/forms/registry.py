@@ -4,12 +4,18 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from enterprises.enums import ExitReason, QpvSource, Stage
+from enterprises.models import (
+    TRANSITIONS,
+    Assessment,
+    Assignment,
+    Contact,
+    Enterprise,
+    assigned_organisations,
+)
+from enterprises.validators import normalise_siret
 from partners.models import User
 from programme.models import NafCode, Qpv
-
-from .enums import ExitReason, QpvSource, Stage
-from .models import TRANSITIONS, Assessment, Assignment, Contact, Enterprise, assigned_organisations
-from .validators import normalise_siret
 
 
 def normalise_naf(value):

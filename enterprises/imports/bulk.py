@@ -67,7 +67,7 @@ def copy_to_history(model, ids, *, created, user=None, when=None):
 
 def first_stage_changes(enterprise_ids, *, stage, note, user=None, when=None):
     """The StageChange that puts each new enterprise at its first stage."""
-    from .models import Enterprise, StageChange
+    from enterprises.models import Enterprise, StageChange
 
     insert_derived(
         StageChange,

@@ -23,11 +23,10 @@ from zoneinfo import ZoneInfo
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from partners.tabular import TableError, match_headers, normalise_header, read_table
-
-from .enums import PIX_DOMAINS, AssessmentKind, AssessmentSource
-from .imports import CellError
-from .models import Assessment, Contact, Enterprise, PixProposal
+from common.tabular import TableError, match_headers, normalise_header, read_table
+from enterprises.enums import PIX_DOMAINS, AssessmentKind, AssessmentSource
+from enterprises.imports.tables import CellError
+from enterprises.models import Assessment, Contact, Enterprise, PixProposal
 
 # PIX writes its dates in Paris time, whatever the server's settings.
 PARIS = ZoneInfo("Europe/Paris")

@@ -15,15 +15,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from enterprises.enums import TPE_BANDS, QpvSource, Source, Stage
+from enterprises.imports.bulk import copy_to_history, created_ids, first_stage_changes
+from enterprises.models import Enterprise
+from enterprises.signals import records_changed
+from enterprises.validators import validate_siret
 from programme.enums import QpvGeneration
 from programme.geo import QpvLocator, lambert93_to_wgs84, wgs84_to_lambert93
 from programme.models import NafCode, Qpv
-
-from .bulk import copy_to_history, created_ids, first_stage_changes
-from .enums import TPE_BANDS, QpvSource, Source, Stage
-from .models import Enterprise
-from .signals import records_changed
-from .validators import validate_siret
 
 REQUIRED_COLUMNS = [
     "siret",

@@ -13,17 +13,16 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.utils import timezone
 
-from partners.tabular import TableError, match_headers, read_table
+from common.tabular import TableError, match_headers, read_table
+from enterprises.enums import QpvSource, Source, Stage
+from enterprises.forms.registry import normalise_naf
+from enterprises.imports.bulk import copy_to_history, created_ids, first_stage_changes
+from enterprises.models import Enterprise
+from enterprises.signals import records_changed
+from enterprises.validators import normalise_siret, validate_siret
 from programme.enums import QpvGeneration
 from programme.geo import QpvLocator
 from programme.models import NafCode, Qpv
-
-from .bulk import copy_to_history, created_ids, first_stage_changes
-from .enums import QpvSource, Source, Stage
-from .forms import normalise_naf
-from .models import Enterprise
-from .signals import records_changed
-from .validators import normalise_siret, validate_siret
 
 # Canonical field → headers accepted (compared without case, accents or extra spaces).
 COLUMNS = {

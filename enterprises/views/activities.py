@@ -5,19 +5,18 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from partners.tabular import Column, write_csv, write_xlsx
-
-from . import perms
-from .activity_forms import ActivityForm
-from .enums import ActivityKind, Stage
-from .models import Activity, Enterprise, Participation
-from .validators import normalise_siret
-from .views import can_log
+from common.exports import export_response
+from common.tabular import Column
+from enterprises import perms
+from enterprises.enums import ActivityKind, Stage
+from enterprises.forms.activities import ActivityForm
+from enterprises.models import Activity, Enterprise, Participation
+from enterprises.validators import normalise_siret
+from enterprises.views.registry import can_log
 
 
 def activity_home(request):
@@ -263,18 +262,11 @@ def activity_export(request):
         ("Exporté par", request.user.get_full_name() or request.user.email),
         ("Le", timezone.localtime()),
     ]
-    if request.GET.get("format") == "xlsx":
-        content = write_xlsx(columns, participations, metadata, "Activités")
-        content_type, suffix = (
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            "xlsx",
-        )
-    else:
-        content, content_type, suffix = (
-            write_csv(columns, participations, metadata),
-            "text/csv; charset=utf-8",
-            "csv",
-        )
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="activites.{suffix}"'
-    return response
+    return export_response(
+        request.GET.get("format"),
+        columns,
+        participations,
+        filename="activites",
+        metadata=metadata,
+        sheet_title="Activités",
+    )

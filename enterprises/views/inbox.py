@@ -9,14 +9,13 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from enterprises.enums import CLOSED_STATUSES, AssignmentStatus, DeclineReason
+from enterprises.models import Assignment, Enterprise
+from enterprises.notifications import assign, notify_assigner
 from partners.enums import Role
 from partners.models import Membership, Organisation, User
 from partners.perms import WRITING_ROLES, active_role
 from programme.models import Action
-
-from .enums import CLOSED_STATUSES, AssignmentStatus, DeclineReason
-from .models import Assignment, Enterprise
-from .notifications import assign, notify_assigner
 
 TABS = [
     ("a-traiter", "À traiter", [AssignmentStatus.QUO]),

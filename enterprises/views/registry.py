@@ -7,20 +7,24 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from partners.tabular import write_csv, write_xlsx
-
-from . import perms
-from .activity_forms import user_organisations
-from .enums import ActivityKind, AssessmentSource, Source, Stage
-from .exports import enterprise_columns
-from .forms import AssessmentForm, ContactForm, EnterpriseFilterForm, EnterpriseForm, StageForm
-from .inbox_views import can_assign
-from .models import Activity, Assignment, Enterprise, StageChange
+from common.exports import export_response
+from enterprises import perms
+from enterprises.enums import ActivityKind, AssessmentSource, Source, Stage
+from enterprises.exports import enterprise_columns
+from enterprises.forms.activities import user_organisations
+from enterprises.forms.registry import (
+    AssessmentForm,
+    ContactForm,
+    EnterpriseFilterForm,
+    EnterpriseForm,
+    StageForm,
+)
+from enterprises.models import Activity, Assignment, Enterprise, StageChange
+from enterprises.views.inbox import can_assign
 
 PAGE_SIZE = 50
 
@@ -236,13 +240,11 @@ def enterprise_export(request):
     ]
     columns = enterprise_columns(contacts_for)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    if request.GET.get("format") == "xlsx":
-        content = write_xlsx(columns, queryset.order_by("name", "id"), metadata, "Entreprises")
-        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        filename = f"entreprises-{stamp}.xlsx"
-    else:
-        content = write_csv(columns, queryset.order_by("name", "id"), metadata)
-        content_type, filename = "text/csv; charset=utf-8", f"entreprises-{stamp}.csv"
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return export_response(
+        request.GET.get("format"),
+        columns,
+        queryset.order_by("name", "id"),
+        filename=f"entreprises-{stamp}",
+        metadata=metadata,
+        sheet_title="Entreprises",
+    )

@@ -3,7 +3,6 @@
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
-import grant.files
 import grant.models
 import simple_history.models
 from decimal import Decimal
@@ -48,7 +47,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('title', models.CharField(max_length=200, verbose_name='intitulé')),
-                ('file', models.FileField(upload_to=grant.files.document_path, verbose_name='fichier')),
+                ('file', models.FileField(upload_to=grant.models.document_path, verbose_name='fichier')),
                 ('original_name', models.CharField(blank=True, max_length=255, verbose_name="nom d'origine")),
                 ('uploaded_at', models.DateTimeField(auto_now_add=True, verbose_name='déposé le')),
                 ('convention', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='documents', to='grant.convention', verbose_name='convention')),
@@ -89,7 +88,7 @@ class Migration(migrations.Migration):
                 ('grant_amount', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=12, validators=[grant.models.validate_cents], verbose_name='part imputée à la subvention')),
                 ('status', models.CharField(choices=[('engagee', 'engagée'), ('mandatee', 'mandatée'), ('payee', 'payée')], default='engagee', max_length=10, verbose_name='statut')),
                 ('reference', models.CharField(blank=True, help_text='N° de facture, de mandat…', max_length=100, verbose_name='référence du justificatif')),
-                ('receipt', models.FileField(blank=True, upload_to=grant.files.receipt_path, verbose_name='justificatif')),
+                ('receipt', models.FileField(blank=True, upload_to=grant.models.receipt_path, verbose_name='justificatif')),
                 ('receipt_name', models.CharField(blank=True, max_length=255, verbose_name='nom du justificatif')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='saisie le')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modifiée le')),

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from partners.tabular import (
+from common.tabular import (
     Column,
     Table,
     TableError,
@@ -434,7 +434,7 @@ def test_the_streaming_xlsx_writer_reads_back_with_openpyxl():
 
     from openpyxl import load_workbook
 
-    from partners.xlsx import column_letters, write_book
+    from common.xlsx import column_letters, write_book
 
     assert [column_letters(i) for i in (0, 25, 26, 701, 702)] == ["A", "Z", "AA", "ZZ", "AAA"]
     wide = [f"c{i}" for i in range(30)]

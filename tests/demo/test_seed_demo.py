@@ -105,8 +105,8 @@ def test_the_demo_pix_export_imports_with_every_row_matched(settings, tmp_path):
 
 
 def test_the_national_scale_code_path_on_a_small_sample():
+    from demo.national import seed_national
     from enterprises.models import Activity, Enterprise, Participation
-    from grant.national import seed_national
 
     seed("--enterprises", "5")
     counts = seed_national(seed=3, enterprises=60, activities=120, organisations=4, users=8)

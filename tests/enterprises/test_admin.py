@@ -83,7 +83,7 @@ def test_the_quick_action_checkbox_is_djangos_markup(staff):
     from django.contrib.admin import ModelAdmin
     from django.utils import translation
 
-    from enterprises.admin import EnterpriseAdmin
+    from enterprises.admin.registry import EnterpriseAdmin
 
     enterprise = EnterpriseFactory(name="L'Atelier <du> Mail & Cie")
     ours = EnterpriseAdmin(Enterprise, django_admin.site)

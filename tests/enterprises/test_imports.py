@@ -6,7 +6,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from enterprises.enums import QpvSource, Source, Stage
-from enterprises.imports import prepare_import
+from enterprises.imports.tables import prepare_import
 from enterprises.models import Enterprise, StageChange
 
 from ..factories import EnterpriseFactory, text, valid_siret
@@ -30,7 +30,7 @@ def csv_file(*lines, header=HEADER):
 def test_a_good_file_creates_everything_in_the_right_qpv(reference_data, alice):
     prepared = prepare_import(csv_file(line(1), line(2, lat="43,6086", lon="3,8797")), "tpe.csv")
     assert prepared.ok and prepared.count("create") == 2
-    from enterprises.imports import apply_import
+    from enterprises.imports.tables import apply_import
 
     assert apply_import(prepared, user=alice) == (2, 0)
     first = Enterprise.objects.get(siret=valid_siret(1))
@@ -204,7 +204,7 @@ def test_the_template_downloads_with_every_documented_header(client, staff):
 def test_bulk_history_rows_are_the_rows_simple_history_would_write(reference_data, alice):
     """enterprises.bulk copies the written rows into the history table in SQL: the result
     must be what saving each enterprise would have recorded, then a « ~ » on update."""
-    from enterprises.imports import apply_import
+    from enterprises.imports.tables import apply_import
 
     apply_import(prepare_import(csv_file(line(1), line(2)), "tpe.csv"), user=alice)
     enterprise = Enterprise.objects.get(siret=valid_siret(1))

@@ -9,14 +9,14 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from enterprises.enums import AssessmentKind, AssessmentSource, Stage
-from enterprises.models import Assessment, PixProposal, StageChange
-from enterprises.pix import (
+from enterprises.imports.pix import (
     apply_pix,
     confirm_proposal,
     parse_rate,
     prepare_pix,
     write_demo_pix_export,
 )
+from enterprises.models import Assessment, PixProposal, StageChange
 
 from ..factories import ContactFactory, EnterpriseFactory
 

@@ -2,8 +2,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from enterprises.imports.pix import write_demo_pix_export
 from enterprises.models import Assessment, PixProposal
-from enterprises.pix import write_demo_pix_export
 
 from ..factories import ContactFactory, text
 

@@ -4,10 +4,10 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from enterprises.demo import SIRENE_HEADER, sirene_row, write_sirene_extract
+from demo.enterprises import SIRENE_HEADER, sirene_row, write_sirene_extract
 from enterprises.enums import QpvSource, Source, Stage
+from enterprises.imports.sirene import import_sirene
 from enterprises.models import Enterprise
-from enterprises.sirene import import_sirene
 
 from ..factories import EnterpriseFactory, valid_siret
 

@@ -1,6 +1,6 @@
 import pytest
 
-from grant.demo import seed_grant
+from demo.grant import seed_grant
 
 from ..accessibility import assert_accessible
 

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from enterprises.imports import apply_import, prepare_import
+from enterprises.imports.tables import apply_import, prepare_import
 from grant.figures_cache import cached_programme_figures
 from grant.models import Convention
 

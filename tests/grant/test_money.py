@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.urls import reverse
 
-from grant.demo import minimal_pdf
+from demo.grant import minimal_pdf
 from grant.enums import FinancialEventKind
 from grant.indicators import grant_execution
 from grant.models import (

@@ -117,7 +117,7 @@ def test_the_slab_index_gives_the_plain_ring_answer_on_every_shipped_polygon():
 
 
 def test_lambert_window_holds_every_qpv_point():
-    from enterprises.sirene import _lambert_window
+    from enterprises.imports.sirene import _lambert_window
     from programme.geo import wgs84_to_lambert93
 
     qpv = QpvFactory.build(

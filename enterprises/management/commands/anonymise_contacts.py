@@ -2,9 +2,9 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from common.commands import date_option
 from enterprises.enums import Stage
 from enterprises.models import Contact, Enterprise
-from partners.management.utils import date_option
 
 
 class Command(BaseCommand):

@@ -2,8 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from enterprises.imports import apply_import, prepare_import
-from partners.management.utils import user_option
+from common.commands import user_option
+from enterprises.imports.tables import apply_import, prepare_import
 
 
 class Command(BaseCommand):

@@ -2,8 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from enterprises.pix import apply_pix, prepare_pix
-from partners.management.utils import user_option
+from common.commands import user_option
+from enterprises.imports.pix import apply_pix, prepare_pix
 
 
 class Command(BaseCommand):

@@ -2,8 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from enterprises.sirene import SireneError, import_sirene
-from partners.management.utils import user_option
+from common.commands import user_option
+from enterprises.imports.sirene import SireneError, import_sirene
 
 
 class Command(BaseCommand):

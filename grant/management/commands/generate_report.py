@@ -5,10 +5,10 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from common.commands import date_option, user_option
 from grant.enums import ReportKind, ReportStatus
 from grant.models import Convention, Report
 from grant.reports import build
-from partners.management.utils import date_option, user_option
 
 
 class Command(BaseCommand):

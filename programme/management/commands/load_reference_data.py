@@ -1,15 +1,16 @@
 """Load the reference data (QPV, NAF, vocabulary, organisations, programme, convention).
 
-The command lives in `grant`, the top layer, because the convention is the last thing
-it writes and every lower app's reference data comes before it.
+The command lives with the reference data, in `programme`. A higher app that owns part of
+the data (the convention, in `grant`) adds it through a `load_reference_data(data)` method
+on its AppConfig, called in the order of INSTALLED_APPS: no lower app imports a higher one.
 """
 
 from pathlib import Path
 
+from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from grant.reference import load_convention
 from programme.reference import (
     REFERENCE_DIR,
     ReferenceDataError,
@@ -41,7 +42,10 @@ class Command(BaseCommand):
             ) from None
         with transaction.atomic():
             counts = load_programme_reference(data)
-            counts["conventions"] = load_convention(data)
+            for app_config in apps.get_app_configs():
+                load = getattr(app_config, "load_reference_data", None)
+                if load is not None:
+                    counts.update(load(data))
         if options["verbosity"] < 1:
             return
         for label, (created, kept) in counts.items():

@@ -1,0 +1,57 @@
+"""Activities and participations in the admin."""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from enterprises.admin.base import QuickActionCheckbox, ThroughEnterpriseMixin
+from enterprises.models import (
+    Activity,
+    Participation,
+)
+
+
+class ParticipationInline(admin.TabularInline):
+    model = Participation
+    extra = 0
+    autocomplete_fields = ["enterprise"]
+    fields = ["enterprise", "contact", "attendance"]
+    raw_id_fields = ["contact"]
+
+
+@admin.register(Activity)
+class ActivityAdmin(QuickActionCheckbox, SimpleHistoryAdmin):
+    list_display = ["date", "kind", "title", "duration", "place_type", "author", "organisation"]
+    list_filter = [
+        "kind",
+        "place_type",
+        "organisation",
+        "action",
+        ("date", admin.DateFieldListFilter),
+    ]
+    search_fields = [
+        "title",
+        "notes",
+        "participations__enterprise__name",
+        "participations__enterprise__siret",
+    ]
+    list_select_related = ["author", "organisation"]
+    # 200 000 activities at national scale: 50 a page, one COUNT, and the date filter of
+    # the sidebar instead of a date hierarchy, whose list of months read the whole table.
+    list_per_page = 50
+    show_full_result_count = False
+    autocomplete_fields = ["author", "organisation", "place", "referral_organisation"]
+    filter_horizontal = ["themes", "equipment"]
+    inlines = [ParticipationInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
+
+@admin.register(Participation)
+class ParticipationAdmin(ThroughEnterpriseMixin, admin.ModelAdmin):
+    list_display = ["activity", "enterprise", "attendance"]
+    list_filter = ["attendance", "activity__kind"]
+    search_fields = ["enterprise__name", "enterprise__siret", "activity__title"]
+    list_select_related = ["activity", "enterprise"]
+    autocomplete_fields = ["enterprise"]
+    raw_id_fields = ["activity", "contact"]

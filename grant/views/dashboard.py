@@ -1,0 +1,83 @@
+"""« Pilotage »: the programme's figures, filtered, with their tables as CSV/XLSX."""
+
+from django.http import Http404
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from common.exports import export_response
+from grant.charts import programme_charts
+from grant.dashboard import TABLES, DashboardFilters
+from grant.figures_cache import cached_html, cached_programme_figures
+from grant.indicators import (
+    grant_executions,
+)
+from grant.models import (
+    Convention,
+)
+from grant.perms import staff_only
+
+
+@staff_only
+def dashboard(request):
+    """« Pilotage »: the key figures at a glance, with filters, charts and downloads."""
+    filters_form = DashboardFilters(request.GET or None)
+    start, end, convention, filters = filters_form.values()
+    refresh = "recalculer" in request.GET
+    figures = cached_programme_figures(start, end, convention, refresh=refresh, **filters)
+    query = request.GET.copy()
+    query.pop("recalculer", None)
+    query = query.urlencode()
+
+    def figures_html():
+        tables = [
+            (name, title, [c.header for c in columns], rows(figures))
+            for name, (title, columns, rows) in TABLES.items()
+        ]
+        return render_to_string(
+            "grant/pilotage_figures.html",
+            {
+                "figures": figures,
+                "charts": programme_charts(figures).values(),
+                "tables": tables,
+                "query": query,
+            },
+        )
+
+    return render(
+        request,
+        "grant/pilotage.html",
+        {
+            "form": filters_form,
+            "figures": figures,
+            "query": query,
+            "figures_html": cached_html(figures, query, figures_html),
+            "executions": grant_executions(Convention.objects.select_related("funder")),
+        },
+    )
+
+
+@staff_only
+def dashboard_export(request, name, fmt):
+    """One dashboard table, as CSV or XLSX, with the filters in its header."""
+    if name not in TABLES:
+        raise Http404
+    title, columns, rows = TABLES[name]
+    filters_form = DashboardFilters(request.GET or None)
+    start, end, convention, filters = filters_form.values()
+    figures = cached_programme_figures(start, end, convention, **filters)  # what was shown
+    metadata = [
+        ("Tableau", title),
+        ("Période", f"du {start:%d/%m/%Y} au {end:%d/%m/%Y}"),
+        ("Filtres", filters_form.describe()),
+        ("Exporté par", request.user.get_full_name() or request.user.email),
+        ("Le", timezone.localtime()),
+    ]
+    return export_response(
+        fmt,
+        columns,
+        rows(figures),
+        filename=f"pilotage-{name}",
+        metadata=metadata,
+        sheet_title=title,
+    )

@@ -1,0 +1,96 @@
+"""« Mes statistiques » and a structure's statistics, from the indicators module."""
+
+from django import forms
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from enterprises.models import Activity
+from grant.charts import charts
+from grant.indicators import (
+    activity_figures,
+    partner_followup,
+)
+from grant.perms import staff_only
+from partners.models import Organisation
+from partners.perms import can_manage_members, manageable_organisations
+
+
+class PeriodForm(forms.Form):
+    start = forms.DateField(
+        label="Du", widget=forms.DateInput(attrs={"type": "date"}), required=False
+    )
+    end = forms.DateField(
+        label="Au", widget=forms.DateInput(attrs={"type": "date"}), required=False
+    )
+
+    def period(self):
+        today = timezone.localdate()
+        start, end = today.replace(month=1, day=1), today
+        if self.is_valid():
+            start = self.cleaned_data["start"] or start
+            end = self.cleaned_data["end"] or end
+        return start, end
+
+
+def _statistics_page(request, activities, heading, organisation=None):
+    form = PeriodForm(request.GET or None)
+    start, end = form.period()
+    if start > end:
+        start, end = end, start
+    figures = activity_figures(activities.filter(date__range=(start, end)))
+    statistics_charts = charts(
+        [
+            ("Thématiques (nombre d'activités)", figures["themes"][:12]),
+            ("Lieux (nombre d'activités)", figures["places"]),
+            ("QPV (entreprises rencontrées)", figures["qpvs"]),
+        ]
+    )
+    return render(
+        request,
+        "grant/statistics.html",
+        {
+            "form": form,
+            "start": start,
+            "end": end,
+            "figures": figures,
+            "charts": statistics_charts,
+            "heading": heading,
+            "organisation": organisation,
+            "administered": manageable_organisations(request.user).filter(
+                pk__in=request.user.memberships.active().values("organisation_id")
+            ),
+        },
+    )
+
+
+def my_statistics(request):
+    """« Mes statistiques »: my own activities over a period."""
+    return _statistics_page(
+        request, Activity.objects.filter(author=request.user), "Mes statistiques"
+    )
+
+
+def organisation_statistics(request, pk):
+    """An organisation's figures, for its administrateur (and staff)."""
+    organisation = get_object_or_404(Organisation, pk=pk)
+    if not can_manage_members(request.user, organisation):
+        raise Http404
+    return _statistics_page(
+        request,
+        Activity.objects.filter(organisation=organisation),
+        f"Statistiques de « {organisation} »",
+        organisation,
+    )
+
+
+@staff_only
+def partners_followup(request):
+    """Staff's follow-up of the partners: how they answer the enterprises handed to them."""
+    form = PeriodForm(request.GET or None)
+    start, end = form.period()
+    return render(
+        request,
+        "grant/partners.html",
+        {"form": form, "start": start, "end": end, "rows": partner_followup(start, end)},
+    )
