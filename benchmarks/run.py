@@ -80,7 +80,8 @@ from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from pages import conseiller_user, pages, staff_user  # noqa: E402
 
-from demo.enterprises import demo_siret, write_sirene_extract  # noqa: E402
+from demo.enterprises import demo_siret  # noqa: E402
+from demo.sirene import write_sirene_extract  # noqa: E402
 from enterprises.imports.sirene import import_sirene  # noqa: E402
 from enterprises.imports.tables import apply_import, prepare_import  # noqa: E402
 from enterprises.models import Enterprise  # noqa: E402

@@ -10,8 +10,10 @@ from django.db.models import Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from common.formatting import CENT, euros
+
 from .enums import ExpenseStatus
-from .models import CENT, BudgetLine, Disbursement, euros
+from .models import BudgetLine, Disbursement
 
 ZERO = Decimal("0.00")
 # Warn when less than this share of the convention remains and less than half is spent.

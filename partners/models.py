@@ -10,6 +10,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from common.files import private_name, validate_office_document
+from common.journal import AppendOnlyModel
 
 from .enums import AuthEventKind, EmailFrequency, EmailStatus, OrganisationKind, Role
 
@@ -312,16 +313,10 @@ class Invitation(models.Model):
         return invitation
 
 
-class AuthEventQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise PermissionError("Le journal d'authentification ne se modifie pas.")
-
-    def delete(self):
-        raise PermissionError("Le journal d'authentification ne s'efface pas.")
-
-
-class AuthEvent(models.Model):
+class AuthEvent(AppendOnlyModel):
     """Append-only journal of authentication and account events (who, when, from where)."""
+
+    journal_name = "Le journal d'authentification"
 
     kind = models.CharField("évènement", max_length=30, choices=AuthEventKind.choices)
     created_at = models.DateTimeField("date", default=timezone.now, db_index=True)
@@ -353,8 +348,6 @@ class AuthEvent(models.Model):
     )
     detail = models.CharField("détail", max_length=255, blank=True)
 
-    objects = AuthEventQuerySet.as_manager()
-
     class Meta:
         verbose_name = "évènement de sécurité"
         verbose_name_plural = "journal de sécurité"
@@ -362,14 +355,6 @@ class AuthEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} — {self.user or self.email}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionError("Le journal d'authentification ne se modifie pas.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("Le journal d'authentification ne s'efface pas.")
 
 
 class OutboundEmail(models.Model):

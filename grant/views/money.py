@@ -7,7 +7,9 @@ from django.utils import timezone
 
 from common.exports import export_response
 from common.files import private_file_response
+from common.formatting import CENT
 from common.tabular import Column
+from grant.enums import FinancialEventKind
 from grant.forms import (
     BudgetLineForm,
     ConventionForm,
@@ -20,13 +22,11 @@ from grant.indicators import (
     grant_execution,
 )
 from grant.models import (
-    CENT,
     CeilingError,
     Convention,
     ConventionDocument,
     Expense,
     FinancialEvent,
-    FinancialEventKind,
     save_budget_line,
     save_convention,
     save_disbursement,

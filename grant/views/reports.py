@@ -9,14 +9,13 @@ from django.views.decorators.http import require_POST
 
 from common.exports import XLSX_TYPE
 from common.files import private_file_response
-from grant.enums import ReportStatus
+from grant.enums import FinancialEventKind, ReportStatus
 from grant.forms import (
     ReportForm,
 )
 from grant.models import (
     Convention,
     FinancialEvent,
-    FinancialEventKind,
     Report,
 )
 from grant.perms import staff_only

@@ -8,13 +8,13 @@ import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
 
+from demo.pix import write_demo_pix_export
 from enterprises.enums import AssessmentKind, AssessmentSource, Stage
 from enterprises.imports.pix import (
     apply_pix,
     confirm_proposal,
     parse_rate,
     prepare_pix,
-    write_demo_pix_export,
 )
 from enterprises.models import Assessment, PixProposal, StageChange
 

@@ -2,7 +2,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from enterprises.imports.pix import write_demo_pix_export
+from demo.pix import write_demo_pix_export
 from enterprises.models import Assessment, PixProposal
 
 from ..factories import ContactFactory, text

@@ -4,7 +4,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from demo.enterprises import SIRENE_HEADER, sirene_row, write_sirene_extract
+from demo.sirene import SIRENE_HEADER, sirene_row, write_sirene_extract
 from enterprises.enums import QpvSource, Source, Stage
 from enterprises.imports.sirene import import_sirene
 from enterprises.models import Enterprise

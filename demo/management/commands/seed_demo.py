@@ -9,11 +9,12 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from demo.enterprises import seed_activities, seed_enterprises, spread_assignment_statuses
+from demo.activities import seed_activities, spread_assignment_statuses
+from demo.enterprises import seed_enterprises
 from demo.grant import seed_grant
 from demo.national import seed_national
 from demo.partners import DEFAULT_PASSWORD, create_demo_accounts, create_demo_meetings
-from enterprises.imports.pix import write_demo_pix_export
+from demo.pix import write_demo_pix_export
 from enterprises.models import Contact, Enterprise
 from partners.models import Organisation
 from programme.models import Place
