@@ -12,7 +12,7 @@ PORT ?= 8000
 help:
 	@echo "make run    — installe, prépare la base et lance l'application sur http://$(HOST):$(PORT)/"
 	@echo "make test   — installe et lance toute la suite de tests"
-	@echo "make lint   — ruff check, ruff format --check, makemigrations --check"
+	@echo "make lint   — ruff check, ruff format --check, makemigrations --check, lint-imports (couches)"
 	@echo "make bench  — mesures à l'échelle nationale sur PostgreSQL (README, « Performance »)"
 
 system-check:
@@ -36,6 +36,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/lint-imports
 
 format: $(STAMP)
 	$(BIN)/ruff format .

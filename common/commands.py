@@ -1,15 +1,17 @@
+"""Option helpers shared by the management commands of every app."""
+
 import datetime
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
-
-from partners.models import User
 
 
 def user_option(email):
     """The account named by a command's --user option (None when not given)."""
     if not email:
         return None
-    user = User.objects.filter(email__iexact=email).first()
+    # The user model by setting, not by import: common sits below partners.
+    user = get_user_model().objects.filter(email__iexact=email).first()
     if user is None:
         raise CommandError(f"Aucun compte pour {email}.")
     return user

@@ -5,7 +5,7 @@ import os
 
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -59,6 +59,4 @@ def healthz(request):
 
 def ping(request):
     """A trivial login-required page: the yardstick of the benchmarks."""
-    from django.http import HttpResponse
-
     return HttpResponse("ok", content_type="text/plain")

@@ -4,28 +4,27 @@ import datetime
 import random
 from decimal import Decimal
 
+from django.db.models import Q
 from django.utils import timezone
 
-from enterprises.enums import Stage
-from enterprises.models import Assignment
+from enterprises.enums import (
+    ActivityKind,
+    AssessmentKind,
+    AssessmentSource,
+    AssignmentStatus,
+    Attendance,
+    DeclineReason,
+    PlaceType,
+    Stage,
+)
+from enterprises.models import Activity, Assessment, Assignment, Participation
+from programme.enums import TermFamily
+from programme.models import Term
 
 
 def seed_activities(users, seed, enterprises, place, today=None):
     """A year of activities by the demo conseillers and partner, workshops at the
     Tiers-lieu, and diagnostics before and after (rebuilt on each run, same seed)."""
-    from django.db.models import Q
-
-    from enterprises.enums import (
-        ActivityKind,
-        AssessmentKind,
-        AssessmentSource,
-        Attendance,
-        PlaceType,
-    )
-    from enterprises.models import Activity, Assessment, Participation
-    from programme.enums import TermFamily
-    from programme.models import Term
-
     rng = random.Random(seed + 2)
     today = today or timezone.localdate()
     Activity.objects.filter(author__in=users).delete()
@@ -149,8 +148,6 @@ def seed_activities(users, seed, enterprises, place, today=None):
 
 def spread_assignment_statuses(enterprises, staff, now=None):
     """Demo assignments in every status, some overdue, with their timestamps."""
-    from enterprises.enums import AssignmentStatus, DeclineReason
-
     now = now or timezone.now()
     day = datetime.timedelta(days=1)
     plan = [

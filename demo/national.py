@@ -12,7 +12,14 @@ from django.utils import timezone
 
 from demo.enterprises import FIRST_NAMES, LAST_NAMES, demo_enterprises
 from enterprises.enums import ActivityKind, AssignmentStatus, Attendance, PlaceType, Stage
-from enterprises.models import Activity, Assessment, Assignment, Contact, Participation
+from enterprises.models import (
+    Activity,
+    Assessment,
+    Assignment,
+    Contact,
+    Enterprise,
+    Participation,
+)
 from grant.models import BudgetLine, Convention, Disbursement, Expense
 from partners.enums import OrganisationKind, Role
 from partners.models import Membership, Organisation, User
@@ -85,8 +92,6 @@ def seed_national(
             enterprise.stage_changed_at = now - datetime.timedelta(days=rng.randint(1, 300))
             enterprise.referent = people[index % len(people)]
             enterprise.refresh_derived()
-        from enterprises.models import Enterprise
-
         Enterprise.objects.bulk_create(built, batch_size=BATCH, ignore_conflicts=True)
         saved = list(
             Enterprise.objects.filter(siret__in=[e.siret for e in built]).values_list(

@@ -1,10 +1,13 @@
 """Demo accounts, one per role, for `manage.py seed_demo` (documented in the README)."""
 
+import datetime
+
 from allauth.account.models import EmailAddress
 from django.db import transaction
+from django.utils import timezone
 
 from partners.enums import Role
-from partners.models import Membership, Organisation, User
+from partners.models import Meeting, MeetingInvitation, Membership, Organisation, User
 
 DEFAULT_PASSWORD = "demo-parcours-tpe"
 
@@ -69,12 +72,6 @@ WORKING_GROUP = [
 @transaction.atomic
 def create_demo_meetings(staff, now=None):
     """Two past meetings of the working group with minutes and one upcoming (rebuilt)."""
-    import datetime
-
-    from django.utils import timezone
-
-    from partners.models import Meeting, MeetingInvitation
-
     now = now or timezone.now()
     Meeting.objects.filter(title__startswith="Groupe de travail TPE").delete()
     organisations = list(Organisation.objects.filter(reference_name__in=WORKING_GROUP))

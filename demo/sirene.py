@@ -1,5 +1,6 @@
 """SIRENE extracts for the demo and the benchmarks, shaped like INSEE's stock file."""
 
+import csv
 import random
 
 from demo.enterprises import (
@@ -11,6 +12,7 @@ from demo.enterprises import (
     random_point_in,
 )
 from programme.enums import QpvGeneration
+from programme.geo import wgs84_to_lambert93
 from programme.models import Qpv
 
 SIRENE_HEADER = [
@@ -43,8 +45,6 @@ SIRENE_HEADER = [
 
 def sirene_row(siret, lat, lon, *, state="A", band="01", diffusion="O", trade="", naf="47.11B"):
     """One StockEtablissement line (official column names) for a point in WGS84."""
-    from programme.geo import wgs84_to_lambert93
-
     x, y = wgs84_to_lambert93(lat, lon) if lat is not None else ("", "")
     return {
         "siren": siret[:9],
@@ -86,8 +86,6 @@ def write_sirene_extract(path, rows, seed=2022, composition="dense"):
     « departement »: the shape of a real départemental stock file, where the repérage
     keeps few rows: 58 % closed, 3 % with 10 employees or more, 2 % in « diffusion
     partielle », 35 % active but anywhere in the département, 2 % in a QPV."""
-    import csv
-
     rng = random.Random(seed)
     qpvs = list(
         Qpv.objects.of_generation(QpvGeneration.G2015).exclude(polygon=None).order_by("code")

@@ -1,7 +1,11 @@
 """Who may do what with an enterprise: small named predicates over the visibility rule."""
 
+from django.db.models import Q
+
 from partners.models import Membership
 from partners.perms import WRITING_ROLES
+
+from .models import Assignment
 
 
 def writing_organisation_ids(user):
@@ -35,10 +39,6 @@ def can_see_contacts(user, enterprise):
 
 def editable_enterprises(user, queryset):
     """The part of `queryset` the user may edit (and whose contacts they may see)."""
-    from django.db.models import Q
-
-    from .models import Assignment
-
     if user.is_staff:
         return queryset
     assigned = Assignment.objects.filter(organisation_id__in=writing_organisation_ids(user))

@@ -12,11 +12,14 @@ report never reads this cache: it computes its figures afresh."""
 import hashlib
 import logging
 
+from django.apps import apps
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+
+from enterprises.signals import records_changed
 
 from .indicators import programme_figures
 
@@ -77,10 +80,6 @@ def data_changed(**kwargs):
 
 
 def connect():
-    from django.apps import apps
-
-    from enterprises.signals import records_changed
-
     for label in WATCHED:
         model = apps.get_model(label)
         post_save.connect(data_changed, sender=model, dispatch_uid=f"figures-save-{label}")

@@ -3,10 +3,12 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Count, Q
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 
+from . import invitations
 from .enums import EmailStatus
 from .forms import StaffInvitationForm
 from .models import (
@@ -20,6 +22,7 @@ from .models import (
     OutboundEmail,
     User,
 )
+from .tasks import send_email
 
 
 class MembershipInline(admin.TabularInline):
@@ -38,8 +41,6 @@ class OrganisationAdmin(admin.ModelAdmin):
     inlines = [MembershipInline]
 
     def get_queryset(self, request):
-        from django.db.models import Count, Q
-
         return (
             super()
             .get_queryset(request)
@@ -145,7 +146,7 @@ class InvitationAdmin(admin.ModelAdmin):
         form = StaffInvitationForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             with transaction.atomic():
-                invitation = Invitation.invite(
+                invitation = invitations.invite(
                     form.cleaned_data["email"],
                     form.cleaned_data["organisation"],
                     form.cleaned_data["role"],
@@ -178,7 +179,7 @@ class InvitationAdmin(admin.ModelAdmin):
         sent = 0
         for invitation in queryset.filter(accepted_at=None).select_related("organisation"):
             with transaction.atomic():
-                Invitation.invite(
+                invitations.invite(
                     invitation.email, invitation.organisation, invitation.role, request.user
                 )
             sent += 1
@@ -224,8 +225,6 @@ class OutboundEmailAdmin(ReadOnlyAdmin):
 
     @admin.action(description="Renvoyer les e-mails en échec")
     def send_again(self, request, queryset):
-        from .tasks import send_email
-
         failed = list(queryset.filter(status=EmailStatus.FAILED).values_list("pk", flat=True))
         for pk in failed:
             send_email.delay_on_commit(pk)
@@ -256,8 +255,6 @@ class MeetingAdmin(admin.ModelAdmin):
     exclude = ["created_by"]
 
     def get_queryset(self, request):
-        from django.db.models import Count, Q
-
         return (
             super()
             .get_queryset(request)

@@ -5,12 +5,11 @@ from django.template.loader import render_to_string
 from django.utils.html import strip_tags
 
 from .models import OutboundEmail
+from .tasks import send_email
 
 
 def queue_email(to, subject, body_text, body_html="", kind=""):
     """Store the message and have a worker send it once the transaction commits."""
-    from .tasks import send_email
-
     email = OutboundEmail.objects.create(
         to=to,
         kind=kind,

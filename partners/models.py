@@ -3,10 +3,12 @@
 import datetime
 import secrets
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core import signing
 from django.db import models
 from django.db.models.functions import Lower
+from django.urls import reverse
 from django.utils import timezone
 
 from common.files import private_name, validate_office_document
@@ -174,7 +176,8 @@ class Invitation(models.Model):
     """An invitation to join an organisation with a role: the only way in.
 
     The link carries a signed token (invitation id + a random nonce): tampering breaks
-    the signature, a new sending changes the nonce, acceptance makes it single-use."""
+    the signature, a new sending changes the nonce, acceptance makes it single-use.
+    Sending and accepting are in partners/invitations.py."""
 
     email = models.EmailField("adresse e-mail")
     organisation = models.ForeignKey(
@@ -233,68 +236,7 @@ class Invitation(models.Model):
 
     @property
     def url(self):
-        from django.conf import settings
-        from django.urls import reverse
-
         return settings.SITE_URL + reverse("partners:accept_invitation", args=[self.token])
-
-    @classmethod
-    def invite(cls, email, organisation, role, invited_by):
-        """Invite someone; an existing account gets the membership at once instead.
-
-        Returns the invitation, or None when a membership was added directly. The
-        e-mail leaves after the transaction commits."""
-        from . import audit
-        from .emails import queue_templated_email
-        from .enums import AuthEventKind
-
-        email = User.objects.normalize_email(email).strip().lower()
-        context = {"organisation": organisation, "role": Role(role).label, "invited_by": invited_by}
-        user = User.objects.filter(email__iexact=email).first()
-        if user is not None:
-            membership = Membership.objects.filter(user=user, organisation=organisation).first()
-            if membership is None:
-                Membership.objects.create(user=user, organisation=organisation, role=role)
-            else:
-                membership.role, membership.is_active = role, True
-                membership.save()
-            if not user.is_active:
-                user.is_active = True
-                user.save()
-            queue_templated_email("membership-added", user.email, {**context, "user": user})
-            return None
-        invitation = (
-            cls.objects.filter(email__iexact=email, organisation=organisation, accepted_at=None)
-            .order_by("-created_at")
-            .first()
-        ) or cls(email=email, organisation=organisation)
-        invitation.role, invitation.invited_by = role, invited_by
-        invitation.renew()
-        invitation.save()
-        queue_templated_email("invitation", email, {**context, "invitation": invitation})
-        audit.record(
-            AuthEventKind.INVITATION_SENT,
-            email=email,
-            organisation=organisation,
-            detail=f"rôle : {Role(role).label}",
-        )
-        return invitation
-
-    def accept(self, user):
-        """Make `user` a member with the invited role; the link is then used up."""
-        from . import audit
-        from .enums import AuthEventKind
-
-        membership, created = Membership.objects.get_or_create(
-            user=user, organisation=self.organisation, defaults={"role": self.role}
-        )
-        if not created and (membership.role != self.role or not membership.is_active):
-            membership.role, membership.is_active = self.role, True
-            membership.save()
-        self.accepted_at, self.accepted_by = timezone.now(), user
-        self.save(update_fields=["accepted_at", "accepted_by"])
-        audit.record(AuthEventKind.INVITATION_ACCEPTED, user=user, organisation=self.organisation)
-        return membership
 
     @classmethod
     def from_token(cls, token):

@@ -1,7 +1,7 @@
 """Who may do what in an organisation: small named predicates."""
 
 from .enums import Role
-from .models import Membership
+from .models import Membership, Organisation
 
 WRITING_ROLES = (Role.ADMIN, Role.CONSEILLER)
 
@@ -35,8 +35,6 @@ def can_write(user, organisation):
 
 def manageable_organisations(user):
     """The organisations whose members the user may manage (staff: use the admin)."""
-    from .models import Organisation
-
     if user.is_staff:
         return Organisation.objects.filter(is_active=True)
     return Organisation.objects.filter(

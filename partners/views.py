@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from common.files import private_file_response
 
-from . import audit, perms
+from . import audit, invitations, perms
 from .enums import AuthEventKind, Role
 from .forms import AcceptInvitationForm, InvitationForm, RoleForm
 from .models import Invitation, Meeting, MeetingDocument, Organisation, User
@@ -79,7 +79,7 @@ def invite(request, pk):
     form = InvitationForm(request.POST or None, organisation=organisation)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
-            invitation = Invitation.invite(
+            invitation = invitations.invite(
                 form.cleaned_data["email"], organisation, form.cleaned_data["role"], request.user
             )
         if invitation is None:
@@ -214,7 +214,7 @@ def accept_invitation(request, token):
     if existing is not None:
         # The account was created meanwhile (another invitation): add the membership.
         with transaction.atomic():
-            invitation.accept(existing)
+            invitations.accept(invitation, existing)
         messages.success(request, f"Vous avez rejoint « {invitation.organisation} ».")
         return redirect("home" if request.user.is_authenticated else "account_login")
     form = AcceptInvitationForm(request.POST or None, email=invitation.email)
@@ -227,7 +227,7 @@ def accept_invitation(request, token):
                 last_name=form.cleaned_data["last_name"],
             )
             EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-            invitation.accept(user)
+            invitations.accept(invitation, user)
         login(request, user, backend="allauth.account.auth_backends.AuthenticationBackend")
         messages.success(
             request, f"Bienvenue ! Votre compte est créé dans « {invitation.organisation} »."

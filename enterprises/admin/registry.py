@@ -23,6 +23,7 @@ from enterprises.admin.base import (
 )
 from enterprises.enums import ExitReason, Stage
 from enterprises.exports import enterprise_columns
+from enterprises.forms.orientations import AssignForm
 from enterprises.imports.tables import TEMPLATE, apply_import, prepare_import
 from enterprises.models import (
     Assignment,
@@ -31,6 +32,7 @@ from enterprises.models import (
     StageChange,
     assigned_organisations,
 )
+from enterprises.notifications import assign
 from partners.admin import ReadOnlyAdmin
 from partners.models import User
 
@@ -283,9 +285,6 @@ class EnterpriseAdmin(QuickActionCheckbox, SimpleHistoryAdmin):
 
     @admin.action(description="Orienter les entreprises sélectionnées vers une structure")
     def assign_to(self, request, queryset):
-        from enterprises.notifications import assign
-        from enterprises.views.inbox import AssignForm
-
         form = AssignForm(request.POST if "apply" in request.POST else None)
         if form.is_bound and form.is_valid():
             done, refused = 0, []

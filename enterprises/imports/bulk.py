@@ -12,6 +12,8 @@ from django.db import connections, router
 from django.db.models import BigIntegerField, CharField, DateTimeField, Value
 from django.utils import timezone
 
+from enterprises.models import Enterprise, StageChange
+
 CHUNK = 5000
 
 
@@ -67,8 +69,6 @@ def copy_to_history(model, ids, *, created, user=None, when=None):
 
 def first_stage_changes(enterprise_ids, *, stage, note, user=None, when=None):
     """The StageChange that puts each new enterprise at its first stage."""
-    from enterprises.models import Enterprise, StageChange
-
     insert_derived(
         StageChange,
         Enterprise,

@@ -1,6 +1,5 @@
 """The partner inbox (as in Conseillers-Entreprises) and assigning enterprises."""
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,12 +9,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from enterprises.enums import CLOSED_STATUSES, AssignmentStatus, DeclineReason
+from enterprises.forms.orientations import AssignForm
 from enterprises.models import Assignment, Enterprise
 from enterprises.notifications import assign, notify_assigner
 from partners.enums import Role
 from partners.models import Membership, Organisation, User
 from partners.perms import WRITING_ROLES, active_role
-from programme.models import Action
 
 TABS = [
     ("a-traiter", "À traiter", [AssignmentStatus.QUO]),
@@ -163,21 +162,6 @@ def hand_over(request, pk):
         return _back(assignment, "a-traiter")
     messages.success(request, f"« {assignment.enterprise} » confiée à {colleague}.")
     return _back(assignment, "en-cours")
-
-
-class AssignForm(forms.Form):
-    organisations = forms.ModelMultipleChoiceField(
-        label="Structures partenaires",
-        queryset=Organisation.objects.filter(is_active=True),
-        widget=forms.CheckboxSelectMultiple,
-    )
-    # Not « action »: the admin's action form already posts a field of that name.
-    programme_action = forms.ModelChoiceField(
-        label="Action du programme", queryset=Action.objects.all(), required=False
-    )
-    message = forms.CharField(
-        label="Message pour la structure", widget=forms.Textarea(attrs={"rows": 3}), required=False
-    )
 
 
 def can_assign(user):

@@ -6,6 +6,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from partners import invitations
 from partners.enums import AuthEventKind, EmailStatus, Role
 from partners.models import AuthEvent, Invitation, Membership, OutboundEmail, User
 
@@ -162,7 +163,7 @@ def test_sending_again_replaces_the_link(
 ):
     old = link_in(mail.outbox[0])
     with django_capture_on_commit_callbacks(execute=True):
-        Invitation.invite("conseillere@example.test", invited.organisation, Role.LECTEUR, staff)
+        invitations.invite("conseillere@example.test", invited.organisation, Role.LECTEUR, staff)
     new = link_in(mail.outbox[1])
     assert old != new and Invitation.objects.count() == 1
     assert client.get(old).status_code == 400
@@ -174,7 +175,7 @@ def test_inviting_an_existing_account_adds_the_membership(
     alice, organisation_b, staff, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        result = Invitation.invite("ALICE@example.test", organisation_b, Role.LECTEUR, staff)
+        result = invitations.invite("ALICE@example.test", organisation_b, Role.LECTEUR, staff)
     assert result is None and not Invitation.objects.exists()
     assert Membership.objects.get(user=alice, organisation=organisation_b).role == Role.LECTEUR
     [message] = mail.outbox

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import connection, transaction
 
 from config.celery import app as celery_app
+from partners import invitations
 from partners.enums import EmailStatus, Role
 from partners.models import Invitation, OutboundEmail
 
@@ -40,7 +41,7 @@ def test_a_real_worker_sends_the_invitation(tmp_path, staff, organisation_a, not
     try:
         read_until(worker, " ready.")
         with transaction.atomic():
-            invitation = Invitation.invite(
+            invitation = invitations.invite(
                 "ines@example.test", organisation_a, Role.CONSEILLER, staff
             )
             email = OutboundEmail.objects.get()

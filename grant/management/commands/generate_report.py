@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from common.commands import date_option, user_option
 from grant.enums import ReportKind, ReportStatus
@@ -33,8 +34,6 @@ class Command(BaseCommand):
             raise CommandError(f"Aucune convention « {key} ».")
         if convention.signed_on is None:
             raise CommandError("La convention n'a pas de date de signature : saisissez-la d'abord.")
-        from django.utils import timezone
-
         start = date_option(options["start"]) if options["start"] else convention.signed_on
         end = (
             date_option(options["end"])
