@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from partners.emails import queue_templated_email
 from partners.enums import EmailFrequency
-from partners.models import OutboundEmail, User
+from partners.models import Membership, OutboundEmail, User
 
 from .enums import AssignmentStatus
 from .models import Assignment
@@ -147,7 +147,7 @@ def send_weekly_digests(now=None):
         already = OutboundEmail.objects.filter(
             to=user.email, kind="assignment-digest", created_at__gt=now - datetime.timedelta(days=6)
         ).exists()
-        organisations = user.memberships.active().values("organisation_id")
+        organisations = Membership.objects.active().of(user).values("organisation_id")
         assignments = list(
             Assignment.objects.filter(
                 Q(status=AssignmentStatus.QUO) | Q(status=AssignmentStatus.TAKING_CARE),

@@ -1,20 +1,32 @@
-"""Who may do what with an enterprise: small named predicates over the visibility rule."""
+"""Who may do what with an enterprise, its orientations and its activities: small
+named predicates over the visibility rule (`Enterprise.objects.visible_to`).
 
+Reads go through the visibility rule first (404 outside it); these predicates then
+decide writes (403 for a lecteur)."""
+
+from django.conf import settings
 from django.db.models import Q
+from django.utils import timezone
 
-from partners.models import Membership
+from partners.enums import Role
+from partners.models import Membership, Organisation
 from partners.perms import WRITING_ROLES
 
 from .models import Assignment
 
+ACTIVITY_EDIT_DAYS = 30
+
 
 def writing_organisation_ids(user):
     """Organisations where the user may write (administrateur or conseiller)."""
-    return (
-        Membership.objects.active()
-        .filter(user=user, role__in=WRITING_ROLES)
-        .values("organisation_id")
-    )
+    return Membership.objects.active().of(user, roles=WRITING_ROLES).values("organisation_id")
+
+
+def writing_organisations(user):
+    """The organisations a user writes for, and logs activities for (staff: all)."""
+    if user.is_staff:
+        return Organisation.objects.all()
+    return Organisation.objects.of(user, roles=WRITING_ROLES)
 
 
 def can_create_enterprise(user):
@@ -24,17 +36,13 @@ def can_create_enterprise(user):
 
 def can_edit_enterprise(user, enterprise):
     """Staff; the referent; a conseiller or administrateur of an organisation it is
-    assigned to. Lecteurs only read."""
+    assigned to. Lecteurs only read. `editable_enterprises` is the same rule as a
+    queryset (tests/enterprises/test_perms.py keeps the two in agreement)."""
     if user.is_staff or enterprise.referent_id == user.pk:
         return True
     return enterprise.assignments.filter(
         organisation_id__in=writing_organisation_ids(user)
     ).exists()
-
-
-def can_see_contacts(user, enterprise):
-    """Contacts are personal data: only those who work with the enterprise see them."""
-    return can_edit_enterprise(user, enterprise)
 
 
 def editable_enterprises(user, queryset):
@@ -43,3 +51,63 @@ def editable_enterprises(user, queryset):
         return queryset
     assigned = Assignment.objects.filter(organisation_id__in=writing_organisation_ids(user))
     return queryset.filter(Q(referent=user) | Q(pk__in=assigned.values("enterprise_id")))
+
+
+def can_see_contacts(user, enterprise):
+    """Contacts are personal data: only those who work with the enterprise see them."""
+    return can_edit_enterprise(user, enterprise)
+
+
+def can_close_parcours(user, enterprise):
+    """Close the parcours as « autonome » after an autonomous session: whoever may edit
+    the enterprise, or who has met it in one of their own activities."""
+    return (
+        can_edit_enterprise(user, enterprise)
+        or enterprise.participations.filter(activity__author=user).exists()
+    )
+
+
+def can_log_activity(user):
+    """Staff, or a conseiller or administrateur of an active organisation; lecteurs
+    only read."""
+    return user.is_staff or writing_organisation_ids(user).exists()
+
+
+def can_edit_activity(user, activity, today=None):
+    """Authors edit (and delete) their own activities for 30 days after logging them;
+    staff always."""
+    if user.is_staff:
+        return True
+    today = today or timezone.localdate()
+    age = (today - timezone.localdate(activity.created_at)).days
+    return activity.author_id == user.pk and age <= ACTIVITY_EDIT_DAYS
+
+
+def can_see_activity_notes(user, activity):
+    """An activity's free notes are its author's (and staff's): other readers of the
+    activity do not see them."""
+    return user.is_staff or activity.author_id == user.pk
+
+
+def can_assign(user):
+    """Orient an enterprise towards partners: staff; conseillers and administrateurs
+    too when the Métropole allows it (ASSIGNMENTS_BY_CONSEILLERS)."""
+    if user.is_staff:
+        return True
+    return settings.ASSIGNMENTS_BY_CONSEILLERS and writing_organisation_ids(user).exists()
+
+
+def inbox_organisations(user):
+    """The organisations whose inbox the user opens: their own (staff included)."""
+    return Organisation.objects.of(user)
+
+
+def can_act_in_inbox(role):
+    """Take in charge, decline, close: conseillers and administrateurs, not lecteurs.
+    `role` is the user's role in the inbox's organisation (partners.perms.active_role)."""
+    return role in WRITING_ROLES
+
+
+def can_hand_over(role):
+    """Hand an assignment to a colleague: the organisation's administrateur only."""
+    return role == Role.ADMIN

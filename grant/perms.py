@@ -4,6 +4,9 @@ from functools import wraps
 
 from django.http import Http404
 
+from partners.models import Organisation
+from partners.perms import can_manage_members, manageable_organisations
+
 
 def staff_only(view):
     """Grant pages and files are for Métropole staff only; others get 404."""
@@ -15,3 +18,15 @@ def staff_only(view):
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def can_see_organisation_statistics(user, organisation):
+    """An organisation's statistics: its administrateur, and staff (others get 404)."""
+    return can_manage_members(user, organisation)
+
+
+def statistics_organisations(user):
+    """The organisations whose statistics « Mes statistiques » links to: those the user
+    belongs to and may see the statistics of (staff too: only their own, the others
+    are on « Pilotage »)."""
+    return manageable_organisations(user).filter(pk__in=Organisation.objects.of(user))

@@ -20,6 +20,16 @@ INVITATION_VALIDITY = datetime.timedelta(days=7)
 INVITATION_SALT = "partners.invitation"
 
 
+class OrganisationQuerySet(models.QuerySet):
+    def of(self, user, roles=None):
+        """The active organisations where `user` has an active membership (with one of
+        `roles` when given): « my organisations ». Staff get theirs too, not all."""
+        if not user.is_authenticated:
+            return self.none()
+        memberships = Membership.objects.active().of(user, roles=roles)
+        return self.filter(is_active=True, pk__in=memberships.values("organisation_id"))
+
+
 class Organisation(models.Model):
     """A structure of the programme's network: the Métropole, the funder, a partner."""
 
@@ -38,6 +48,8 @@ class Organisation(models.Model):
     is_active = models.BooleanField("active", default=True)
     created_at = models.DateTimeField("créée le", auto_now_add=True)
     updated_at = models.DateTimeField("modifiée le", auto_now=True)
+
+    objects = OrganisationQuerySet.as_manager()
 
     class Meta:
         verbose_name = "structure"
@@ -136,7 +148,15 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 class MembershipQuerySet(models.QuerySet):
     def active(self):
+        """Memberships that count: active, in an active organisation."""
         return self.filter(is_active=True, organisation__is_active=True)
+
+    def of(self, user, roles=None):
+        """The memberships of `user` (with one of `roles` when given)."""
+        if not user.is_authenticated:
+            return self.none()
+        queryset = self.filter(user=user)
+        return queryset.filter(role__in=roles) if roles is not None else queryset
 
 
 class Membership(models.Model):
@@ -334,7 +354,7 @@ class MeetingQuerySet(models.QuerySet):
             return self.none()
         if user.is_staff:
             return self
-        organisations = Membership.objects.active().filter(user=user).values("organisation_id")
+        organisations = Membership.objects.active().of(user).values("organisation_id")
         return self.filter(invitations__organisation_id__in=organisations).distinct()
 
 

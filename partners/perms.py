@@ -12,7 +12,8 @@ def active_role(user, organisation):
         return None
     return (
         Membership.objects.active()
-        .filter(user=user, organisation=organisation)
+        .of(user)
+        .filter(organisation=organisation)
         .values_list("role", flat=True)
         .first()
     )
@@ -37,9 +38,12 @@ def manageable_organisations(user):
     """The organisations whose members the user may manage (staff: use the admin)."""
     if user.is_staff:
         return Organisation.objects.filter(is_active=True)
-    return Organisation.objects.filter(
-        is_active=True,
-        memberships__user=user,
-        memberships__is_active=True,
-        memberships__role=Role.ADMIN,
-    ).distinct()
+    return Organisation.objects.of(user, roles=[Role.ADMIN])
+
+
+def visible_organisations(user):
+    """The organisations whose page the user may open: staff every active one, others
+    their own (the rest answer 404)."""
+    if user.is_staff:
+        return Organisation.objects.filter(is_active=True)
+    return Organisation.objects.of(user)

@@ -20,12 +20,12 @@ from common.files import private_file_response
 from . import audit, invitations, perms
 from .enums import AuthEventKind, Role
 from .forms import AcceptInvitationForm, InvitationForm, RoleForm
-from .models import Invitation, Meeting, MeetingDocument, Organisation, User
+from .models import Invitation, Meeting, MeetingDocument, Membership, User
 
 
 def workspace(request):
     """« Mon espace »: who I am, my organisations and roles, my security settings."""
-    memberships = request.user.memberships.active().select_related("organisation")
+    memberships = Membership.objects.active().of(request.user).select_related("organisation")
     return render(
         request,
         "partners/workspace.html",
@@ -40,10 +40,7 @@ def workspace(request):
 
 def _organisation_for(request, pk):
     """An organisation the user belongs to (staff: any); others get 404."""
-    queryset = Organisation.objects.filter(is_active=True)
-    if not request.user.is_staff:
-        queryset = queryset.filter(memberships__user=request.user, memberships__is_active=True)
-    return get_object_or_404(queryset.distinct(), pk=pk)
+    return get_object_or_404(perms.visible_organisations(request.user), pk=pk)
 
 
 def members(request, pk):

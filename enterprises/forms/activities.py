@@ -6,22 +6,12 @@ from django.utils import timezone
 
 from enterprises.enums import DURATION_PRESETS, MAX_DURATION, ActivityKind, Attendance, PlaceType
 from enterprises.models import Activity, Enterprise
+from enterprises.perms import writing_organisations
 from partners.models import Organisation
-from partners.perms import WRITING_ROLES
 from programme.enums import TermFamily
 from programme.models import Action, Place, Term
 
 OTHER = "autre"
-
-
-def user_organisations(user):
-    """The organisations a user logs activities for (writing roles)."""
-    return Organisation.objects.filter(
-        memberships__user=user,
-        memberships__is_active=True,
-        memberships__role__in=WRITING_ROLES,
-        is_active=True,
-    ).distinct()
 
 
 class TermChoiceField(forms.ModelChoiceField):
@@ -123,9 +113,7 @@ class ActivityForm(forms.ModelForm):
         f["place"].queryset = Place.objects.filter(is_active=True)
         f["action"].queryset = Action.objects.all()
         f["referral_organisation"].queryset = Organisation.objects.filter(is_active=True)
-        f["organisation"].queryset = (
-            Organisation.objects.all() if user.is_staff else user_organisations(user)
-        )
+        f["organisation"].queryset = writing_organisations(user)
         f["organisation"].empty_label = None
         f["organisation"].required = False  # defaults to the author's (first) organisation
         f["place_type"].choices = PlaceType.choices

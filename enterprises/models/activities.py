@@ -4,7 +4,6 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from enterprises.enums import (
@@ -161,15 +160,6 @@ class Activity(models.Model):
             self.kind == ActivityKind.INDIVIDUEL
             and self.autonomy_id
             and self.autonomy.code == "autonome"
-        )
-
-    def editable_by(self, user, today=None):
-        """Authors edit their own activities for 30 days; staff always."""
-        if user.is_staff:
-            return True
-        today = today or timezone.localdate()
-        return (
-            self.author_id == user.pk and (today - timezone.localdate(self.created_at)).days <= 30
         )
 
 

@@ -130,7 +130,8 @@ class Assignment(models.Model):
         """An administrateur of the organisation gives it to a colleague of theirs."""
         if (
             not Membership.objects.active()
-            .filter(user=colleague, organisation=self.organisation_id)
+            .of(colleague)
+            .filter(organisation=self.organisation_id)
             .exists()
         ):
             raise ValidationError("Cette personne n'est pas membre de la structure.")

@@ -46,7 +46,7 @@ def visible_ids(user):
     one of their active organisations, followed as referent, or met in an activity they
     logged. PostgreSQL answers it from three index scans; an OR of three IN conditions
     made it test every enterprise of the table (README, « Performance »)."""
-    organisations = Membership.objects.active().filter(user=user).values("organisation_id")
+    organisations = Membership.objects.active().of(user).values("organisation_id")
     # Assignment and Participation live in sibling modules that import this one: reach them
     # through the reverse relations instead of importing them.
     assignment = Enterprise._meta.get_field("assignments").related_model

@@ -16,7 +16,6 @@ from enterprises.enums import ActivityKind, Stage
 from enterprises.forms.activities import ActivityForm
 from enterprises.models import Activity, Enterprise, Participation
 from enterprises.validators import normalise_siret
-from enterprises.views.registry import can_log
 
 
 def activity_home(request):
@@ -41,7 +40,12 @@ def activity_home(request):
     return render(
         request,
         "enterprises/activity_home.html",
-        {"query": query, "results": results, "page": page, "can_log": can_log(request.user)},
+        {
+            "query": query,
+            "results": results,
+            "page": page,
+            "can_log": perms.can_log_activity(request.user),
+        },
     )
 
 
@@ -64,7 +68,7 @@ def _save(request, form, activity=None):
 def log_session(request, pk):
     """« Noter une séance » from an enterprise page."""
     enterprise = get_object_or_404(Enterprise.objects.visible_to(request.user), pk=pk)
-    if not can_log(request.user):
+    if not perms.can_log_activity(request.user):
         raise PermissionDenied("Votre rôle ne permet pas de noter une activité.")
     form = ActivityForm(
         request.POST or None, user=request.user, kind=ActivityKind.INDIVIDUEL, enterprise=enterprise
@@ -82,7 +86,7 @@ def log_session(request, pk):
 
 def log_workshop(request):
     """« Nouvel atelier collectif »."""
-    if not can_log(request.user):
+    if not perms.can_log_activity(request.user):
         raise PermissionDenied("Votre rôle ne permet pas de noter une activité.")
     visible = Enterprise.objects.visible_to(request.user).order_by("name")
     form = ActivityForm(
@@ -127,15 +131,15 @@ def activity_detail(request, pk):
             "activity": activity,
             "participations": participations,
             "hidden_count": activity.participations.count() - len(participations),
-            "can_edit": activity.editable_by(request.user),
-            "show_notes": activity.author_id == request.user.pk or request.user.is_staff,
+            "can_edit": perms.can_edit_activity(request.user, activity),
+            "show_notes": perms.can_see_activity_notes(request.user, activity),
         },
     )
 
 
 def _editable_activity(request, pk):
     activity = _visible_activity(request, pk)
-    if not activity.editable_by(request.user):
+    if not perms.can_edit_activity(request.user, activity):
         raise PermissionDenied(
             "Seul l'auteur modifie une activité, pendant 30 jours après sa saisie."
         )
@@ -179,10 +183,7 @@ def activity_delete(request, pk):
 def close_autonomous(request, pk):
     """Close the parcours as « autonome », as offered after an autonomous session."""
     enterprise = get_object_or_404(Enterprise.objects.visible_to(request.user), pk=pk)
-    if (
-        not perms.can_edit_enterprise(request.user, enterprise)
-        and not enterprise.participations.filter(activity__author=request.user).exists()
-    ):
+    if not perms.can_close_parcours(request.user, enterprise):
         raise PermissionDenied("Votre rôle ne permet pas de faire avancer ce parcours.")
     if enterprise.stage == Stage.ACCOMPAGNEE:
         enterprise.move_to(Stage.AUTONOME, by=request.user, note="autonomie constatée en séance")

@@ -1,6 +1,5 @@
 """The partner inbox (as in Conseillers-Entreprises) and assigning enterprises."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -8,13 +7,13 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from enterprises import perms
 from enterprises.enums import CLOSED_STATUSES, AssignmentStatus, DeclineReason
 from enterprises.forms.orientations import AssignForm
 from enterprises.models import Assignment, Enterprise
 from enterprises.notifications import assign, notify_assigner
-from partners.enums import Role
-from partners.models import Membership, Organisation, User
-from partners.perms import WRITING_ROLES, active_role
+from partners.models import User
+from partners.perms import active_role
 
 TABS = [
     ("a-traiter", "À traiter", [AssignmentStatus.QUO]),
@@ -28,15 +27,9 @@ TABS = [
 INBOX_PAGE_SIZE = 25
 
 
-def _my_organisations(user):
-    return Organisation.objects.filter(
-        memberships__user=user, memberships__is_active=True, is_active=True
-    ).distinct()
-
-
 def inbox(request):
     """My organisations' assignments, by tab, with a count on each tab."""
-    organisations = _my_organisations(request.user)
+    organisations = perms.inbox_organisations(request.user)
     chosen = organisations.filter(pk=request.GET.get("structure")).first() or organisations.first()
     if chosen is None:
         return render(request, "enterprises/inbox.html", {"organisation": None})
@@ -73,8 +66,8 @@ def inbox(request):
             "rows": page.object_list,
             "page": page,
             "query": query.urlencode(),
-            "can_act": role in WRITING_ROLES,
-            "is_admin": role == Role.ADMIN,
+            "can_act": perms.can_act_in_inbox(role),
+            "is_admin": perms.can_hand_over(role),
             "colleagues": colleagues,
             "decline_reasons": DeclineReason.choices,
             "outcomes": [(s.value, s.label) for s in CLOSED_STATUSES],
@@ -85,13 +78,13 @@ def inbox(request):
 def _actionable(request, pk):
     """An assignment of one of my organisations where I may act (not a lecteur); else 404/403."""
     assignment = get_object_or_404(
-        Assignment.objects.filter(organisation__in=_my_organisations(request.user)).select_related(
-            "enterprise", "organisation", "assigned_by"
-        ),
+        Assignment.objects.filter(
+            organisation__in=perms.inbox_organisations(request.user)
+        ).select_related("enterprise", "organisation", "assigned_by"),
         pk=pk,
     )
     role = active_role(request.user, assignment.organisation)
-    if role not in WRITING_ROLES:
+    if not perms.can_act_in_inbox(role):
         raise PermissionDenied("Votre rôle ne permet que la lecture.")
     return assignment, role
 
@@ -150,7 +143,7 @@ def decline(request, pk):
 @require_POST
 def hand_over(request, pk):
     assignment, role = _actionable(request, pk)
-    if role != Role.ADMIN:
+    if not perms.can_hand_over(role):
         raise PermissionDenied("Seul l'administrateur de la structure confie une orientation.")
     colleague = User.objects.filter(pk=request.POST.get("colleague")).first()
     try:
@@ -164,19 +157,9 @@ def hand_over(request, pk):
     return _back(assignment, "en-cours")
 
 
-def can_assign(user):
-    """Staff; conseillers too when the Métropole allows it (ASSIGNMENTS_BY_CONSEILLERS)."""
-    if user.is_staff:
-        return True
-    return (
-        settings.ASSIGNMENTS_BY_CONSEILLERS
-        and Membership.objects.active().filter(user=user, role__in=WRITING_ROLES).exists()
-    )
-
-
 def assign_enterprise(request, pk):
     enterprise = get_object_or_404(Enterprise.objects.visible_to(request.user), pk=pk)
-    if not can_assign(request.user):
+    if not perms.can_assign(request.user):
         raise PermissionDenied("Seule l'équipe de la Métropole oriente les entreprises.")
     form = AssignForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -15,7 +15,6 @@ from common.exports import export_response
 from enterprises import perms
 from enterprises.enums import ActivityKind, AssessmentSource, Source, Stage
 from enterprises.exports import enterprise_columns
-from enterprises.forms.activities import user_organisations
 from enterprises.forms.registry import (
     AssessmentForm,
     ContactForm,
@@ -24,7 +23,6 @@ from enterprises.forms.registry import (
     StageForm,
 )
 from enterprises.models import Activity, Assignment, Enterprise, StageChange
-from enterprises.views.inbox import can_assign
 
 PAGE_SIZE = 50
 
@@ -32,10 +30,6 @@ PAGE_SIZE = 50
 def _at(day):
     """A date as an aware datetime at midday, to sort it among timestamped events."""
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
-
-
-def can_log(user):
-    return user.is_staff or user_organisations(user).exists()
 
 
 def visible(request):
@@ -120,8 +114,8 @@ def enterprise_detail(request, pk):
             else None,
             "stage_form": StageForm(enterprise=enterprise) if can_edit else None,
             "timeline": timeline,
-            "can_log": can_log(request.user),
-            "can_assign": can_assign(request.user),
+            "can_log": perms.can_log_activity(request.user),
+            "can_assign": perms.can_assign(request.user),
             "offer_autonomy": offer_autonomy
             and (can_edit or last_individual.author_id == request.user.pk),
             "assessments": assessments,

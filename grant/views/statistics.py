@@ -11,9 +11,8 @@ from grant.indicators import (
     activity_figures,
     partner_followup,
 )
-from grant.perms import staff_only
+from grant.perms import can_see_organisation_statistics, staff_only, statistics_organisations
 from partners.models import Organisation
-from partners.perms import can_manage_members, manageable_organisations
 
 
 class PeriodForm(forms.Form):
@@ -57,9 +56,7 @@ def _statistics_page(request, activities, heading, organisation=None):
             "charts": statistics_charts,
             "heading": heading,
             "organisation": organisation,
-            "administered": manageable_organisations(request.user).filter(
-                pk__in=request.user.memberships.active().values("organisation_id")
-            ),
+            "administered": statistics_organisations(request.user),
         },
     )
 
@@ -74,7 +71,7 @@ def my_statistics(request):
 def organisation_statistics(request, pk):
     """An organisation's figures, for its administrateur (and staff)."""
     organisation = get_object_or_404(Organisation, pk=pk)
-    if not can_manage_members(request.user, organisation):
+    if not can_see_organisation_statistics(request.user, organisation):
         raise Http404
     return _statistics_page(
         request,
