@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from common.resources import ExportAdminMixin
 from partners.admin import ReadOnlyAdmin
 
 from .models import (
@@ -12,6 +13,7 @@ from .models import (
     FinancialEvent,
     Report,
 )
+from .resources import BudgetLineResource, ExpenseResource
 
 
 @admin.register(Convention)
@@ -61,14 +63,16 @@ class MoneyAdmin(SimpleHistoryAdmin, ReadOnlyAdmin):
 
 
 @admin.register(BudgetLine)
-class BudgetLineAdmin(MoneyAdmin):
+class BudgetLineAdmin(ExportAdminMixin, MoneyAdmin):
+    resource_classes = [BudgetLineResource]
     list_display = ["label", "convention", "action", "planned_cost", "planned_grant"]
     list_filter = ["convention", "action"]
     search_fields = ["label"]
 
 
 @admin.register(Expense)
-class ExpenseAdmin(MoneyAdmin):
+class ExpenseAdmin(ExportAdminMixin, MoneyAdmin):
+    resource_classes = [ExpenseResource]
     list_display = ["date", "supplier", "description", "line", "amount", "grant_amount", "status"]
     list_filter = ["status", "line__convention", "line"]
     search_fields = ["supplier", "description", "reference"]

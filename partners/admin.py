@@ -8,6 +8,8 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 
+from common.resources import ImportExportAdminMixin
+
 from . import invitations
 from .enums import EmailStatus
 from .forms import StaffInvitationForm
@@ -22,6 +24,7 @@ from .models import (
     OutboundEmail,
     User,
 )
+from .resources import OrganisationResource
 from .tasks import send_email
 
 
@@ -33,12 +36,13 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(ImportExportAdminMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "is_active", "member_count"]
     list_filter = ["kind", "is_active"]
     search_fields = ["name", "description"]
     readonly_fields = ["reference_name", "created_at", "updated_at"]
     inlines = [MembershipInline]
+    resource_classes = [OrganisationResource]
 
     def get_queryset(self, request):
         return (

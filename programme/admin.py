@@ -1,10 +1,14 @@
 from django.contrib import admin
 
+from common.resources import ExportAdminMixin, ImportExportAdminMixin
+
 from .models import Action, NafCode, Place, Programme, Qpv, Term
+from .resources import ActionResource, NafCodeResource, PlaceResource, QpvResource
 
 
 @admin.register(Qpv)
-class QpvAdmin(admin.ModelAdmin):
+class QpvAdmin(ExportAdminMixin, admin.ModelAdmin):
+    resource_classes = [QpvResource]
     list_display = [
         "name",
         "code",
@@ -27,7 +31,8 @@ class QpvAdmin(admin.ModelAdmin):
 
 
 @admin.register(NafCode)
-class NafCodeAdmin(admin.ModelAdmin):
+class NafCodeAdmin(ExportAdminMixin, admin.ModelAdmin):
+    resource_classes = [NafCodeResource]
     list_display = ["code", "label", "section", "section_label"]
     list_filter = ["section"]
     search_fields = ["code", "label"]
@@ -57,7 +62,8 @@ class ProgrammeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Action)
-class ActionAdmin(admin.ModelAdmin):
+class ActionAdmin(ImportExportAdminMixin, admin.ModelAdmin):
+    resource_classes = [ActionResource]
     list_display = ["name", "programme", "lead", "position"]
     list_filter = ["programme", "lead"]
     search_fields = ["name", "code", "description"]
@@ -66,7 +72,8 @@ class ActionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Place)
-class PlaceAdmin(admin.ModelAdmin):
+class PlaceAdmin(ImportExportAdminMixin, admin.ModelAdmin):
+    resource_classes = [PlaceResource]
     list_display = ["name", "kind", "commune", "organisation", "qpv", "is_active"]
     list_filter = ["kind", "is_active", "commune"]
     search_fields = ["name", "address", "commune"]
