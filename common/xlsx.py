@@ -1,14 +1,14 @@
-"""A streaming XLSX writer for exports (docs/decisions/005-xlsx-writer.md).
+"""A streaming XLSX writer for exports (docs/decisions/005-performance-at-national-scale.md).
 
 An export is a few sheets of plain rows: strings, numbers, a bold header. openpyxl and
 XlsxWriter build an object per cell and took 21 s and 11 s for the 840 000 cells of the
 national-scale report annex; this writer formats each row straight into SpreadsheetML
 and streams it into the zip, about ten times faster, in constant memory. Reading still
-uses openpyxl (partners.tabular.read_table), which the tests use to read these files back.
+uses openpyxl (common.tabular.read_table), which the tests use to read these files back.
 
 Strings are always written as strings (inline strings, never formulas), without the
 control characters XML cannot carry; callers escape formula triggers before
-(partners.tabular.escape_cell).
+(common.tabular.escape_cell).
 """
 
 import io

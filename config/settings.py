@@ -281,7 +281,7 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(envstr("STATIC_ROOT", str(VAR_DIR / "static")))
 # Uploaded files (receipts, reports) are never served from a public URL: a view
-# checks the visibility rule before sending them (ARCHITECTURE.md §4).
+# checks the visibility rule before sending them (docs/architecture.md, « Visibility »).
 MEDIA_ROOT = Path(envstr("MEDIA_ROOT", str(VAR_DIR / "media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -1,8 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from common.admin import ReadOnlyAdmin
 from common.resources import ExportAdminMixin
-from partners.admin import ReadOnlyAdmin
 
 from .models import (
     BudgetLine,

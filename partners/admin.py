@@ -8,6 +8,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 
+from common.admin import ReadOnlyAdmin
 from common.resources import ImportExportAdminMixin
 
 from . import invitations
@@ -188,17 +189,6 @@ class InvitationAdmin(admin.ModelAdmin):
                 )
             sent += 1
         self.message_user(request, f"{sent} invitation(s) renvoyée(s).", messages.SUCCESS)
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(AuthEvent)

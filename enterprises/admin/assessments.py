@@ -7,6 +7,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from simple_history.admin import SimpleHistoryAdmin
 
+from common.admin import ReadOnlyAdmin
 from enterprises.admin.base import (
     PIX_SESSION_KEY,
     ImportForm,
@@ -20,7 +21,6 @@ from enterprises.models import (
     Assessment,
     PixProposal,
 )
-from partners.admin import ReadOnlyAdmin
 
 
 @admin.register(Assessment)

@@ -10,6 +10,7 @@ from django.urls import path
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
+from common.admin import ReadOnlyAdmin
 from common.exports import export_response
 from common.tabular import Column
 from enterprises.admin.base import (
@@ -33,7 +34,6 @@ from enterprises.models import (
     assigned_organisations,
 )
 from enterprises.notifications import assign
-from partners.admin import ReadOnlyAdmin
 from partners.models import User
 
 

@@ -66,7 +66,7 @@ def visible_ids(user):
 
 class EnterpriseQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """The one visibility rule (ARCHITECTURE.md §4).
+        """The one visibility rule (docs/architecture.md, « Visibility »).
 
         Staff see every enterprise; anyone else sees those assigned to one of their
         active organisations, those they are referent of, and those they have logged an

@@ -195,7 +195,7 @@ def _themes(activity):
     return ", ".join(t.label for t in activity.themes.all())
 
 
-# The Coop's columns, one row per participant (ARCHITECTURE.md §3, Activity).
+# The Coop's columns, one row per participant (docs/architecture.md, « Activity vocabulary »).
 COOP_COLUMNS = [
     Column("Date", lambda p: p.activity.date),
     Column("Type", lambda p: p.activity.get_kind_display()),

@@ -427,7 +427,7 @@ def test_match_headers_header_matching_two_data():
 
 
 def test_the_streaming_xlsx_writer_reads_back_with_openpyxl():
-    """partners.xlsx writes SpreadsheetML itself: openpyxl must read back exactly what went
+    """common.xlsx writes SpreadsheetML itself: openpyxl must read back exactly what went
     in, typed, with the header in bold and every sheet named."""
     import io
     from decimal import Decimal

@@ -115,3 +115,19 @@ def test_git_holds_no_runtime_folder():
     assert tracked, "not a git checkout"
     runtime = [name for name in tracked if name.split("/")[0] in {"var", "control", "media"}]
     assert runtime == []
+
+
+DOCUMENTED_PATH = re.compile(r"`([a-z_]+/[\w./-]*)`")
+
+
+def test_every_path_the_documentation_names_exists():
+    documents = [BASE / "README.md", BASE / "CONTRIBUTING.md", *sorted(BASE.glob("docs/**/*.md"))]
+    missing = []
+    for document in documents:
+        for path in DOCUMENTED_PATH.findall(document.read_text(encoding="utf-8")):
+            path = path.split("#")[0]
+            if path.startswith(("var/", "media/")) or "*" in path:
+                continue  # runtime folders, patterns
+            if not (BASE / path).exists() and not (BASE / "templates" / path).exists():
+                missing.append(f"{document.relative_to(BASE)}: {path}")
+    assert missing == []

@@ -202,7 +202,7 @@ def test_the_template_downloads_with_every_documented_header(client, staff):
 
 
 def test_bulk_history_rows_are_the_rows_simple_history_would_write(reference_data, alice):
-    """enterprises.bulk copies the written rows into the history table in SQL: the result
+    """enterprises.imports.bulk copies the written rows into the history table in SQL: the result
     must be what saving each enterprise would have recorded, then a « ~ » on update."""
     from enterprises.imports.tables import apply_import
 
