@@ -12,6 +12,9 @@ from .models import (
     Expense,
     FinancialEvent,
     Report,
+    ResearchExportEvent,
+    ResearchJob,
+    Study,
 )
 from .resources import BudgetLineResource, ExpenseResource
 
@@ -115,3 +118,26 @@ class ReportAdmin(ReadOnlyAdmin):
     ]
     list_filter = ["status", "kind", "convention"]
     exclude = ["pdf", "xlsx"]
+
+
+@admin.register(Study)
+class StudyAdmin(admin.ModelAdmin):
+    """Studies of the university. Their key is never shown: it only makes pseudonyms."""
+
+    list_display = ["name", "team", "created_at", "key_rotated_at"]
+    fields = ["name", "team", "created_at", "key_rotated_at"]
+    readonly_fields = ["created_at", "key_rotated_at"]
+    search_fields = ["name"]
+
+
+@admin.register(ResearchJob)
+class ResearchJobAdmin(ReadOnlyAdmin):
+    list_display = ["study", "start", "end", "status", "requested_by", "created_at"]
+    list_filter = ["status", "study"]
+    exclude = ["archive"]
+
+
+@admin.register(ResearchExportEvent)
+class ResearchExportEventAdmin(ReadOnlyAdmin):
+    list_display = ["at", "kind", "study", "start", "end", "by"]
+    list_filter = ["kind", "study"]

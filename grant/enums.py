@@ -45,3 +45,15 @@ class ReportStatus(models.TextChoices):
     RUNNING = "running", "en cours"
     DONE = "done", "prêt"
     FAILED = "failed", "échec"
+
+
+class ResearchEventKind(models.TextChoices):
+    EXPORT = "export", "export pour une étude"
+    ROTATION = "rotation", "clé de l'étude renouvelée"
+
+
+class ResearchJobStatus(models.TextChoices):
+    QUEUED = "queued", "en file d'attente"
+    RUNNING = "running", "en cours"
+    DONE = "done", "prêt"
+    FAILED = "failed", "échec"

@@ -1,10 +1,17 @@
 from django.urls import path
 
-from grant.views import dashboard, money, reports, statistics
+from grant.views import dashboard, money, reports, research, statistics
 
 app_name = "grant"
 
 urlpatterns = [
+    path("evaluation/", research.research_home, name="research"),
+    path("evaluation/exports/<int:pk>/", research.research_job, name="research_job"),
+    path("evaluation/exports/<int:pk>/etat/", research.research_job_status, name="research_status"),
+    path(
+        "evaluation/exports/<int:pk>/fichier.zip", research.research_job_file, name="research_file"
+    ),
+    path("evaluation/etudes/<int:pk>/cle/", research.research_rotate, name="research_rotate"),
     path("pilotage/", dashboard.dashboard, name="pilotage"),
     path(
         "pilotage/export/<str:name>.<str:fmt>", dashboard.dashboard_export, name="dashboard_export"

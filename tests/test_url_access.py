@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from grant.models import Report
+from grant.models import Report, ResearchJob, Study
 from partners.enums import Role
 from partners.models import Meeting, Membership
 
@@ -136,6 +136,12 @@ SPECS = {
     "grant:report_retry": Spec(lambda w: {"pk": w.report.pk}, write=True, owner="staff"),
     "grant:report_transmit": Spec(lambda w: {"pk": w.report.pk}, write=True, owner="staff"),
     "grant:report_file": Spec(lambda w: {"pk": w.report.pk, "fmt": "pdf"}, owner="staff"),
+    "grant:research_job": Spec(lambda w: {"pk": research_job().pk}, owner="staff"),
+    "grant:research_status": Spec(lambda w: {"pk": research_job().pk}, owner="staff"),
+    "grant:research_file": Spec(lambda w: {"pk": research_job().pk}, owner="staff"),
+    "grant:research_rotate": Spec(
+        lambda w: {"pk": research_job().study.pk}, write=True, owner="staff"
+    ),
     "enterprises:edit": Spec(lambda w: {"pk": w.enterprise.pk}, write=True),
     "enterprises:move": Spec(lambda w: {"pk": w.enterprise.pk}, write=True),
     "enterprises:contact_create": Spec(lambda w: {"pk": w.enterprise.pk}, write=True),
@@ -160,6 +166,19 @@ SPECS = {
         owner="org_admin",
     ),
 }
+
+
+def research_job():
+    """A finished research export (made when a spec first needs it)."""
+    study, _ = Study.objects.get_or_create(name="Étude du parcours")
+    job = ResearchJob.objects.filter(study=study).first()
+    return job or ResearchJob.objects.create(
+        study=study,
+        start=datetime.date(2023, 1, 1),
+        end=datetime.date(2023, 6, 30),
+        status="done",
+        archive=SimpleUploadedFile("e.zip", b"PK\x03\x04 archive"),
+    )
 
 
 def walk(patterns=None, namespace=None, prefix=""):

@@ -19,6 +19,7 @@ from .money import (
     validate_positive,
 )
 from .reports import NARRATIVE_MAX, STALE_AFTER, Report, report_path
+from .research import ResearchExportEvent, ResearchJob, Study, research_path
 
 __all__ = [
     "NARRATIVE_MAX",
@@ -31,10 +32,14 @@ __all__ = [
     "Expense",
     "FinancialEvent",
     "Report",
+    "ResearchExportEvent",
+    "ResearchJob",
+    "Study",
     "document_path",
     "money_field",
     "receipt_path",
     "report_path",
+    "research_path",
     "save_budget_line",
     "save_convention",
     "save_disbursement",
