@@ -12,13 +12,16 @@ from django.views.decorators.http import require_GET
 
 from config.celery import app as celery_app
 from config.celery import broker_folders
+from partners.perms import is_funder
 
 logger = logging.getLogger(__name__)
 
 
 def home(request):
-    """Staff land on « Pilotage », everyone else on « Mon espace »."""
-    return redirect("grant:pilotage" if request.user.is_staff else "partners:workspace")
+    """Staff land on « Pilotage », the funder on its page, everyone else on « Mon espace »."""
+    if request.user.is_staff:
+        return redirect("grant:pilotage")
+    return redirect("grant:funder" if is_funder(request.user) else "partners:workspace")
 
 
 def _check_database():

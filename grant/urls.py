@@ -1,10 +1,16 @@
 from django.urls import path
 
-from grant.views import dashboard, money, reports, research, statistics
+from grant.views import dashboard, funder, money, reports, research, statistics
 
 app_name = "grant"
 
 urlpatterns = [
+    path("financeur/", funder.funder_home, name="funder"),
+    path(
+        "financeur/rapports/<int:pk>.<str:fmt>",
+        funder.funder_report_file,
+        name="funder_report_file",
+    ),
     path("evaluation/", research.research_home, name="research"),
     path("evaluation/exports/<int:pk>/", research.research_job, name="research_job"),
     path("evaluation/exports/<int:pk>/etat/", research.research_job_status, name="research_status"),

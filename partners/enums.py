@@ -17,6 +17,9 @@ class Role(models.TextChoices):
     ADMIN = "admin", "administrateur de la structure"
     CONSEILLER = "conseiller", "conseiller"
     LECTEUR = "lecteur", "lecteur"
+    # Members of the funder's organisation: the convention, the reports sent to them and
+    # aggregate figures; never an enterprise, a contact or a row-level list.
+    FINANCEUR = "financeur", "financeur (lecture)"
 
 
 class EmailFrequency(models.TextChoices):

@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib.auth import password_validation
 
-from .enums import Role
+from .enums import OrganisationKind, Role
 from .models import Membership, Organisation, User
 
 
@@ -26,6 +26,19 @@ class InvitationForm(forms.Form):
                 "Cette personne est déjà membre de la structure : changez plutôt son rôle."
             )
         return email
+
+    def clean(self):
+        cleaned = super().clean()
+        organisation = getattr(self, "organisation", None)
+        if (
+            cleaned.get("role") == Role.FINANCEUR
+            and organisation is not None
+            and organisation.kind != OrganisationKind.FINANCEUR
+        ):
+            self.add_error(
+                "role", "Le rôle « financeur » n'existe que dans la structure du financeur."
+            )
+        return cleaned
 
 
 class StaffInvitationForm(InvitationForm):

@@ -1,6 +1,6 @@
 """Who may do what in an organisation: small named predicates."""
 
-from .enums import Role
+from .enums import OrganisationKind, Role
 from .models import Membership, Organisation
 
 WRITING_ROLES = (Role.ADMIN, Role.CONSEILLER)
@@ -47,3 +47,16 @@ def visible_organisations(user):
     if user.is_staff:
         return Organisation.objects.filter(is_active=True)
     return Organisation.objects.of(user)
+
+
+def funder_organisations(user):
+    """The funder organisations (kind « financeur ») where the user has the role
+    « financeur »: what the funder's pages show is limited to their conventions."""
+    return Organisation.objects.of(user, roles=[Role.FINANCEUR]).filter(
+        kind=OrganisationKind.FINANCEUR
+    )
+
+
+def is_funder(user):
+    """A member of the funder with the role « financeur »."""
+    return funder_organisations(user).exists()

@@ -128,6 +128,20 @@ def org_admin(organisation_a):
     return user
 
 
+@pytest.fixture
+def funder(db):
+    """A member of the funder (the Caisse des Dépôts) with the role « financeur »."""
+    user = UserFactory(email="financeur@example.test", first_name="Fanny")
+    MembershipFactory(
+        user=user,
+        organisation=OrganisationFactory(
+            name="Caisse des Dépôts (test)", kind=OrganisationKind.FINANCEUR
+        ),
+        role=Role.FINANCEUR,
+    )
+    return user
+
+
 # --- Browser -------------------------------------------------------------------
 
 

@@ -73,6 +73,7 @@ class World:
     meeting: object = None
     meeting_document: object = None
     report: object = None
+    funder: object = None
 
 
 @dataclass
@@ -142,6 +143,7 @@ SPECS = {
     "grant:research_rotate": Spec(
         lambda w: {"pk": research_job().study.pk}, write=True, owner="staff"
     ),
+    "grant:funder_report_file": Spec(lambda w: {"pk": w.report.pk, "fmt": "pdf"}, owner="funder"),
     "enterprises:edit": Spec(lambda w: {"pk": w.enterprise.pk}, write=True),
     "enterprises:move": Spec(lambda w: {"pk": w.enterprise.pk}, write=True),
     "enterprises:contact_create": Spec(lambda w: {"pk": w.enterprise.pk}, write=True),
@@ -223,7 +225,7 @@ def project_urls():
 
 
 @pytest.fixture
-def world(alice, bob, charlie, org_admin, organisation_a, staff):
+def world(alice, bob, charlie, org_admin, organisation_a, staff, funder):
     enterprise = EnterpriseFactory(name="ENTREPRISE D'ALICE")
     assignment = AssignmentFactory(enterprise=enterprise, organisation=organisation_a)
     contact = ContactFactory(enterprise=enterprise)
@@ -236,7 +238,10 @@ def world(alice, bob, charlie, org_admin, organisation_a, staff):
     meeting.invitations.create(organisation=organisation_a)
     activity = ActivityFactory(author=alice, organisation=organisation_a)
     activity.participations.create(enterprise=enterprise)
-    return World(
+    # The convention is the funder's, and its report has been sent to them.
+    convention.funder = funder.memberships.get().organisation
+    convention.save(update_fields=["funder"])
+    world = World(
         alice,
         bob,
         charlie,
@@ -264,8 +269,11 @@ def world(alice, bob, charlie, org_admin, organisation_a, staff):
             end=datetime.date(2023, 6, 30),
             status="done",
             pdf=SimpleUploadedFile("r.pdf", b"%PDF-1.4 rapport"),
+            transmitted_at=timezone.now(),
         ),
     )
+    world.funder = funder
+    return world
 
 
 def test_only_the_expected_views_are_public():
@@ -355,3 +363,21 @@ def test_non_staff_never_reach_the_admin(client, world):
         if url is None:
             continue
         assert client.get(url, follow=True).status_code in (403, 404), name
+
+
+def test_the_funder_sees_no_enterprise_nor_anyone_elses_page(client, world):
+    """The funder's crawl: every object page answers 404 but their own report; the lists
+    they can open name no enterprise."""
+    client.force_login(world.funder)
+    for name, spec in SPECS.items():
+        url = reverse(name, kwargs=spec.kwargs(world))
+        expected = (200,) if spec.owner == "funder" else (404, 405)
+        assert client.get(url).status_code in expected, name
+    for name in ("enterprises:list", "enterprises:activity_home", "partners:workspace"):
+        page = client.get(reverse(name))
+        assert page.status_code in (200, 404), name
+        assert world.enterprise.name not in page.content.decode(), name
+    home = client.get(reverse("grant:funder"))
+    assert home.status_code == 200
+    assert world.enterprise.name not in home.content.decode()
+    assert world.convention.title in home.content.decode()

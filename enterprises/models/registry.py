@@ -23,6 +23,7 @@ from enterprises.enums import (
     band_for_headcount,
 )
 from enterprises.validators import normalise_siret, validate_siret
+from partners.enums import Role
 from partners.models import Membership
 from programme.enums import QpvGeneration
 from programme.models import Qpv
@@ -46,7 +47,10 @@ def visible_ids(user):
     one of their active organisations, followed as referent, or met in an activity they
     logged. PostgreSQL answers it from three index scans; an OR of three IN conditions
     made it test every enterprise of the table (README, « Performance »)."""
-    organisations = Membership.objects.active().of(user).values("organisation_id")
+    # A funder's members follow the grant, never an enterprise (role « financeur »).
+    organisations = (
+        Membership.objects.active().of(user).exclude(role=Role.FINANCEUR).values("organisation_id")
+    )
     # Assignment and Participation live in sibling modules that import this one: reach them
     # through the reverse relations instead of importing them.
     assignment = Enterprise._meta.get_field("assignments").related_model

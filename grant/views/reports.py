@@ -131,7 +131,11 @@ def report_transmit(request, pk):
 
 @staff_only
 def report_file(request, pk, fmt):
-    report = get_object_or_404(Report, pk=pk, status=ReportStatus.DONE)
+    return send_report_file(get_object_or_404(Report, pk=pk, status=ReportStatus.DONE), fmt)
+
+
+def send_report_file(report, fmt):
+    """The report's PDF or XLSX annex as a download; the caller has checked who may."""
     stored = report.pdf if fmt == "pdf" else report.xlsx
     suffix = "pdf" if fmt == "pdf" else "xlsx"
     name = (
