@@ -9,11 +9,15 @@ from django.dispatch import receiver
 from . import audit
 from .enums import AuthEventKind as Kind
 from .models import Membership, User
+from .perms import is_funder
 
 
 @receiver(auth_signals.user_logged_in)
 def on_login(sender, request, user, **kwargs):
     audit.record(Kind.LOGIN, user=user, request=request, actor=user)
+    if request is not None and hasattr(request, "session"):
+        # The menu only: what a funder may open is checked by each view (perms.is_funder).
+        request.session["menu_funder"] = is_funder(user)
 
 
 @receiver(auth_signals.user_login_failed)

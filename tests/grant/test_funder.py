@@ -40,6 +40,9 @@ def test_the_funder_lands_on_their_page_and_reads_sent_reports_only(client, fund
     assert client.get(reverse("home"))["Location"] == reverse("grant:funder")
     page = client.get(reverse("grant:funder")).content.decode()
     assert convention.title in page and "Rapports transmis" in page
+    # Their menu leads to their page, not to lists that would be empty for them.
+    assert 'href="/financeur/">Espace financeur' in page
+    assert f'href="{reverse("enterprises:list")}"' not in page
     assert client.get(reverse("grant:funder_report_file", args=[sent.pk, "pdf"])).status_code == 200
     assert (
         client.get(reverse("grant:funder_report_file", args=[draft.pk, "pdf"])).status_code == 404
