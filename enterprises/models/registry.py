@@ -22,7 +22,14 @@ from enterprises.enums import (
     TpeStatus,
     band_for_headcount,
 )
-from enterprises.validators import normalise_siret, validate_siret
+from enterprises.validators import (
+    normalise_siret,
+    validate_creation_date,
+    validate_latitude,
+    validate_longitude,
+    validate_postcode,
+    validate_siret,
+)
 from partners.models import Membership
 from programme.enums import QpvGeneration
 from programme.models import Qpv
@@ -93,7 +100,9 @@ class Enterprise(models.Model):
         related_name="enterprises",
         verbose_name="code NAF",
     )
-    created_on = models.DateField("date de création", null=True, blank=True)
+    created_on = models.DateField(
+        "date de création", null=True, blank=True, validators=[validate_creation_date]
+    )
     headcount = models.PositiveIntegerField("effectif", null=True, blank=True)
     headcount_band = models.CharField(
         "tranche d'effectif", max_length=2, choices=HeadcountBand.choices, blank=True
@@ -113,10 +122,14 @@ class Enterprise(models.Model):
     )
     tpe_reason = models.CharField("motif du statut TPE", max_length=255, blank=True, editable=False)
     address = models.CharField("adresse", max_length=255, blank=True)
-    postcode = models.CharField("code postal", max_length=5, blank=True)
+    postcode = models.CharField(
+        "code postal", max_length=5, blank=True, validators=[validate_postcode]
+    )
     commune = models.CharField("commune", max_length=100, blank=True)
-    latitude = models.FloatField("latitude", null=True, blank=True)
-    longitude = models.FloatField("longitude", null=True, blank=True)
+    latitude = models.FloatField("latitude", null=True, blank=True, validators=[validate_latitude])
+    longitude = models.FloatField(
+        "longitude", null=True, blank=True, validators=[validate_longitude]
+    )
     qpv = models.ForeignKey(
         "programme.Qpv",
         on_delete=models.PROTECT,
