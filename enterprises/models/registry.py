@@ -369,3 +369,14 @@ class Contact(models.Model):
         return (
             f"{self.first_name} {self.last_name}".strip() or self.email or f"contact n° {self.pk}"
         )
+
+    def shown(self, may_see, details=False):
+        """How this contact appears on a page or in an export: the one rule, used by the
+        `contact` template filter and the exports. Someone who may not see contacts
+        (perms.can_see_contacts) reads « contact », never a name, e-mail or phone;
+        `details` adds the role, e-mail and phone for those who may."""
+        if not may_see:
+            return "contact"
+        if self.anonymised_at or not details:
+            return str(self)
+        return ", ".join(filter(None, [str(self), self.role, self.email, self.phone]))
