@@ -50,15 +50,17 @@ STAGE_ORDER = [Stage.REPEREE, Stage.DIAGNOSTIQUEE, Stage.ACCOMPAGNEE, Stage.AUTO
 
 def visible_ids(user):
     """The ids of the enterprises a non-staff user sees, as one UNION subquery: assigned to
-    one of their active organisations, followed as referent, or met in an activity they
-    logged. PostgreSQL answers it from three index scans; an OR of three IN conditions
-    made it test every enterprise of the table (README, « Performance »)."""
+    one of their active organisations (an orientation declined or expired gives sight for
+    ORIENTATION_GRACE_DAYS more, then no longer: decision 006), followed as referent, or
+    met in an activity they logged. PostgreSQL answers it from three index scans; an OR
+    of three IN conditions made it test every enterprise of the table (README,
+    « Performance »)."""
     organisations = Membership.objects.active().filter(user=user).values("organisation_id")
     # Assignment and Participation live in sibling modules that import this one: reach them
     # through the reverse relations instead of importing them.
     assignment = Enterprise._meta.get_field("assignments").related_model
     participation = Enterprise._meta.get_field("participations").related_model
-    assigned = assignment.objects.filter(organisation_id__in=organisations)
+    assigned = assignment.objects.giving_sight().filter(organisation_id__in=organisations)
     followed = Enterprise.objects.filter(referent=user)
     met = participation.objects.filter(activity__author=user)
     return (
