@@ -68,7 +68,7 @@ def test_after_the_grace_period_the_enterprise_is_gone(client, alice, bob, decli
     assert client.get(reverse("enterprises:detail", args=[enterprise.pk])).status_code == 404
     assert "FLEURISTE" not in text(client.get(reverse("enterprises:list")))
     inbox = text(client.get(reverse("enterprises:inbox") + "?onglet=refuses"))
-    assert "FLEURISTE DES ARCEAUX <span class=\"muted\">(fiche plus accessible)" in inbox
+    assert 'FLEURISTE DES ARCEAUX <span class="muted">(fiche plus accessible)' in inbox
     assert reverse("enterprises:detail", args=[enterprise.pk]) not in inbox
 
 
