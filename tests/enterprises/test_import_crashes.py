@@ -5,6 +5,7 @@ import io
 import os
 import tempfile
 
+import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
@@ -153,4 +154,26 @@ def test_french_windows_1252_with_typographic_signs_is_still_read():
     data = "Raison sociale;Note\nŒuvre « Été » – 12 €;l’atelier…\n".encode("cp1252")
     assert read_table(data, "f.csv").rows == [
         (2, {"Raison sociale": "Œuvre « Été » – 12 €", "Note": "l’atelier…"})
+    ]
+
+
+def test_an_xlsx_with_values_the_database_cannot_hold_is_refused_by_row(reference_data):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["SIRET", "Raison sociale", "Chiffre d'affaires", "Effectif"])
+    sheet.append([valid_siret(1), "N" * 300, 1e20, 99_999_999_999])
+    sheet.append([valid_siret(2), "BOULANGERIE\x7f", 1.5e30, 2])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    prepared = prepare_import(buffer.getvalue(), "tpe.xlsx")
+    assert prepared.messages() == [
+        "Ligne 2, colonne « Raison sociale » : 255 caractères au plus (300 dans la cellule)",
+        "Ligne 2, colonne « Chiffre d'affaires » : montant trop grand "
+        "(au plus 999\u202f999\u202f999\u202f999,99 €)",
+        "Ligne 2, colonne « Effectif » : effectif trop grand "
+        "(au plus 2\u202f147\u202f483\u202f647)",
+        "Ligne 3, colonne « Raison sociale » : caractère de contrôle invisible (U+007F) "
+        "refusé : retirez-le",
+        "Ligne 3, colonne « Chiffre d'affaires » : montant trop grand "
+        "(au plus 999\u202f999\u202f999\u202f999,99 €)",
     ]
