@@ -70,17 +70,39 @@ def private_name(folder, filename):
     return f"private/{folder}/{uuid.uuid4().hex}.{suffix}"
 
 
+def download_name(name, extension):
+    """`name` ending in `.extension`, the type read from the content: « facture.pdf.html »
+    holding a PDF is offered as « facture.pdf », never as a page a browser would open."""
+    stem, dot, suffix = name.rpartition(".")
+    if not dot:
+        stem = name
+    elif suffix.lower() == extension or {suffix.lower(), extension} == {"jpg", "jpeg"}:
+        return name
+    if stem.lower().endswith(f".{extension}"):
+        return stem
+    return f"{stem or 'fichier'}.{extension}"
+
+
 def private_file_response(stored, name=None, content_type=None):
     """Send a private file as an attachment. Call it only after the view has looked the
-    object up through the user's scope. The type is read from the content unless given."""
+    object up through the user's scope. The type is read from the content unless given,
+    and then the offered name's suffix comes from that type too (an office document,
+    which has no sniffed type, keeps a suffix of OFFICE_SUFFIXES or gets « .bin »)."""
     if not stored:
         raise Http404
     handle = stored.open("rb")
+    filename = name or stored.name.rsplit("/", 1)[-1]
     if content_type is None:
-        content_type = (sniff(handle) or ("", "application/octet-stream"))[1]
-    response = FileResponse(
-        handle, as_attachment=True, filename=name or stored.name.rsplit("/", 1)[-1]
-    )
+        sniffed = sniff(handle)
+        if sniffed:
+            extension, content_type = sniffed
+            filename = download_name(filename, extension)
+        else:
+            content_type = "application/octet-stream"
+            suffix = filename.rpartition(".")[2].lower() if "." in filename else ""
+            if suffix not in OFFICE_SUFFIXES:
+                filename = download_name(filename, "bin")
+    response = FileResponse(handle, as_attachment=True, filename=filename)
     response["Content-Type"] = content_type
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -171,18 +171,98 @@ def read_table(uploaded: bytes | BinaryIO, filename: str) -> Table:
     return _build_table(lines)
 
 
+# Characters a French file in Windows-1252 may hold beyond ASCII letters: the 0x80–0xBF
+# block is mostly symbols, and Shift-JIS or another multi-byte encoding read as
+# Windows-1252 is full of them (‚ƒ„ˆ‰‹›˜…).
+CP1252_PLAUSIBLE = set("€‘’“”–—…•Œœ«»°²³ºª§µ£©®™·\xa0")
+CP1252_SYMBOLS = set(bytes(range(0x80, 0xC0)).decode("cp1252", "ignore")) - CP1252_PLAUSIBLE
+# Encodings we recognise only to name them in the refusal: (codec, French name, script test).
+FOREIGN_ENCODINGS = [
+    ("shift_jis", "Shift-JIS (japonais)", "cjk"),
+    ("euc_jp", "EUC-JP (japonais)", "cjk"),
+    ("gbk", "GBK (chinois)", "cjk"),
+    ("big5", "Big5 (chinois)", "cjk"),
+    ("euc_kr", "EUC-KR (coréen)", "cjk"),
+    ("cp1251", "Windows-1251 (cyrillique)", "cyrillic"),
+]
+SCRIPTS = {
+    "cjk": re.compile(r"[\u3000-\u30ff\u3130-\u318f\u4e00-\u9fff\uac00-\ud7af\uff00-\uffef]"),
+    "cyrillic": re.compile(r"[\u0400-\u04ff]"),
+}
+UNKNOWN_ENCODING = "Encodage du fichier non reconnu : enregistrez-le en « CSV UTF-8 »."
+
+
 def _decode(data: bytes) -> str:
-    # Excel writes UTF-8 with a BOM, UTF-16 for "Texte Unicode", and Windows-1252 otherwise.
+    """The text of a CSV file in the encodings Excel and LibreOffice write: UTF-8 (with or
+    without BOM), UTF-16 (« Texte Unicode », with or without BOM), Windows-1252. Anything
+    else is refused, by name when we can tell it."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        encodings = ("utf-16",)
-    else:
-        encodings = ("utf-8-sig", "cp1252")
-    for encoding in encodings:
+        return _strict(data, "utf-16")
+    if data.startswith(codecs.BOM_UTF8):
+        return _strict(data, "utf-8-sig")
+    utf16 = _utf16_without_bom(data)
+    if utf16:
+        return _strict(data, utf16)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        text = None
+    if text is not None and _plausible_cp1252(text):
+        return text
+    name = _foreign_encoding(data)
+    if name:
+        raise TableError(
+            f"Le fichier est encodé en {name}, un encodage non pris en charge : "
+            "enregistrez-le en « CSV UTF-8 »."
+        )
+    raise TableError(UNKNOWN_ENCODING)
+
+
+def _strict(data: bytes, encoding: str) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError:
+        raise TableError(UNKNOWN_ENCODING) from None
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 without BOM: text in Latin script has a zero byte in every other position."""
+    sample = data[:4096]
+    sample = sample[: len(sample) // 2 * 2]
+    if len(sample) < 4:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    half = len(sample) // 2
+    if odd.count(0) > half * 0.4 and even.count(0) < half * 0.05:
+        return "utf-16-le"
+    if even.count(0) > half * 0.4 and odd.count(0) < half * 0.05:
+        return "utf-16-be"
+    return None
+
+
+def _plausible_cp1252(text: str) -> bool:
+    """Windows-1252 decodes almost any bytes: keep it only if the result reads as French."""
+    beyond_ascii = [char for char in text if ord(char) > 0x7F]
+    symbols = sum(1 for char in beyond_ascii if char in CP1252_SYMBOLS)
+    return symbols < 3 or symbols < len(beyond_ascii) * 0.1
+
+
+def _foreign_encoding(data: bytes) -> str | None:
+    for codec, name, script in FOREIGN_ENCODINGS:
         try:
-            return data.decode(encoding)
+            text = data.decode(codec)
         except UnicodeDecodeError:
             continue
-    raise TableError("Encodage du fichier non reconnu : enregistrez-le en « CSV UTF-8 ».")
+        beyond_ascii = [char for char in text if ord(char) > 0x7F]
+        in_script = sum(1 for char in beyond_ascii if SCRIPTS[script].match(char))
+        # A handful of characters is too little to tell an encoding by.
+        if len(beyond_ascii) >= 4 and in_script >= len(beyond_ascii) * 0.8:
+            return name
+    return None
 
 
 def _csv_lines(data: bytes) -> Iterator[tuple[int, list]]:
@@ -191,18 +271,42 @@ def _csv_lines(data: bytes) -> Iterator[tuple[int, list]]:
     # Separators inside quoted fields do not count.
     unquoted = re.sub(r'"[^"]*"', "", header_line)
     separator = max(CSV_SEPARATORS, key=unquoted.count)  # max() keeps the first on ties
+    physical = list(io.StringIO(text, newline=""))
     # skipinitialspace: `a; "b; c"` is a quoted field, as a person typing it means.
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, skipinitialspace=True)
+    reader = csv.reader(physical, delimiter=separator, skipinitialspace=True)
     # A quoted field may span several physical lines, but a spreadsheet shows one row per
     # record: number records, not physical lines.
-    line_number = 0
+    line_number = end = 0
     try:
         for line_number, cells in enumerate(reader, start=1):
+            start, end = end, reader.line_num
+            if end - start > 1 or end == len(physical):
+                _check_quotes(physical[start:end], separator, start + 1, multiline=end - start > 1)
             yield line_number, cells
     except csv.Error as exc:
         raise TableError(
             f"Ligne {line_number + 1} : le fichier CSV est mal formé ({exc})."
         ) from exc
+
+
+def _check_quotes(lines: list[str], separator: str, first_line: int, multiline: bool) -> None:
+    """Refuse a record whose quotes are unbalanced.
+
+    The lenient reader would merge the following lines into one cell: an unterminated
+    quote swallows the rest of the file, or the lines up to the next quote. A record that
+    spans several lines (or ends the file) is read again strictly; a properly quoted
+    multi-line cell passes."""
+    strict = csv.reader(lines, delimiter=separator, skipinitialspace=True, strict=True)
+    try:
+        for _ in strict:
+            pass
+    except csv.Error as exc:
+        if multiline or "unexpected end of data" in str(exc):
+            raise TableError(
+                f"Ligne {first_line} : un guillemet (\") n'est pas refermé ou est mal placé ; "
+                "les lignes suivantes seraient fusionnées avec celle-ci. Corrigez les "
+                "guillemets de cette ligne puis réessayez."
+            ) from exc
 
 
 def _xlsx_value(value) -> str:

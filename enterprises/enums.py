@@ -100,6 +100,9 @@ CLOSED_STATUSES = (
     AssignmentStatus.DONE_NO_HELP,
     AssignmentStatus.DONE_NOT_REACHABLE,
 )
+# An orientation that ended without the partner working with the enterprise: it stops
+# giving access to contacts and editing at once, to the enterprise after a grace period.
+ENDED_STATUSES = (AssignmentStatus.NOT_FOR_ME, AssignmentStatus.EXPIRED)
 
 
 class DeclineReason(models.TextChoices):

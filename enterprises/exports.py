@@ -42,7 +42,7 @@ def contact_column(allowed_ids):
         if enterprise.pk not in allowed_ids:
             return ""
         return " | ".join(
-            ", ".join(filter(None, [str(c), c.role, c.email, c.phone]))
+            c.shown(may_see=True, details=True)
             for c in enterprise.contacts.all()
             if not c.anonymised_at
         )

@@ -40,21 +40,26 @@ def can_edit_enterprise(user, enterprise):
     queryset (tests/enterprises/test_perms.py keeps the two in agreement)."""
     if user.is_staff or enterprise.referent_id == user.pk:
         return True
-    return enterprise.assignments.filter(
-        organisation_id__in=writing_organisation_ids(user)
-    ).exists()
+    return (
+        enterprise.assignments.working()
+        .filter(organisation_id__in=writing_organisation_ids(user))
+        .exists()
+    )
 
 
 def editable_enterprises(user, queryset):
     """The part of `queryset` the user may edit (and whose contacts they may see)."""
     if user.is_staff:
         return queryset
-    assigned = Assignment.objects.filter(organisation_id__in=writing_organisation_ids(user))
+    assigned = Assignment.objects.working().filter(
+        organisation_id__in=writing_organisation_ids(user)
+    )
     return queryset.filter(Q(referent=user) | Q(pk__in=assigned.values("enterprise_id")))
 
 
 def can_see_contacts(user, enterprise):
-    """Contacts are personal data: only those who work with the enterprise see them."""
+    """Contacts are personal data: only those who work with the enterprise see them (an
+    orientation declined or expired stops showing them at once)."""
     return can_edit_enterprise(user, enterprise)
 
 

@@ -1,6 +1,9 @@
+import datetime
+import math
 import re
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from stdnum.fr import siret as stdnum_siret
 
 
@@ -18,3 +21,48 @@ def validate_siret(value):
         raise ValidationError(
             "SIRET invalide : la clé de contrôle ne correspond pas.", code="siret_checksum"
         )
+
+
+# Metropolitan France, Corsica included (IGN's extreme points, rounded outwards).
+FRANCE_LATITUDE = (41.3, 51.1)
+FRANCE_LONGITUDE = (-5.2, 9.6)
+# The oldest creation dates in SIRENE are from the 18th century; earlier is a typo.
+EARLIEST_CREATION = datetime.date(1700, 1, 1)
+
+
+def validate_latitude(value):
+    """A latitude in metropolitan France (the programme is in Montpellier)."""
+    if value is None:
+        return
+    if not math.isfinite(value) or not FRANCE_LATITUDE[0] <= value <= FRANCE_LATITUDE[1]:
+        raise ValidationError(
+            "Latitude hors limites de la France métropolitaine (entre 41,3 et 51,1 degrés).",
+            code="latitude",
+        )
+
+
+def validate_longitude(value):
+    """A longitude in metropolitan France."""
+    if value is None:
+        return
+    if not math.isfinite(value) or not FRANCE_LONGITUDE[0] <= value <= FRANCE_LONGITUDE[1]:
+        raise ValidationError(
+            "Longitude hors limites de la France métropolitaine (entre -5,2 et 9,6 degrés).",
+            code="longitude",
+        )
+
+
+def validate_postcode(value):
+    """A French postcode: five digits."""
+    if value and not re.fullmatch(r"\d{5}", value):
+        raise ValidationError("Code postal à 5 chiffres attendu.", code="postcode")
+
+
+def validate_creation_date(value):
+    """A creation date that can be true: not in the future, not before 1700."""
+    if value is None:
+        return
+    if value > timezone.localdate():
+        raise ValidationError("La date de création est dans le futur.", code="future")
+    if value < EARLIEST_CREATION:
+        raise ValidationError("La date de création est impossible (avant 1700).", code="too_old")

@@ -232,6 +232,13 @@ class MeetingInvitationInline(admin.TabularInline):
     fields = ["organisation", "present", "attendees"]
 
 
+def keep_original_name(document):
+    """A file just uploaded (not yet stored under its random name): remember the name it
+    had on the uploader's computer, which downloads offer again."""
+    if document.file and not document.file._committed:
+        document.original_name = document.file.name.replace("\\", "/").rsplit("/", 1)[-1][:255]
+
+
 class MeetingDocumentInline(admin.TabularInline):
     model = MeetingDocument
     extra = 0
@@ -273,12 +280,8 @@ class MeetingAdmin(admin.ModelAdmin):
 
     def save_formset(self, request, form, formset, change):
         for instance in formset.save(commit=False):
-            if (
-                isinstance(instance, MeetingDocument)
-                and instance.file
-                and not instance.original_name
-            ):
-                instance.original_name = instance.file.name.rsplit("/", 1)[-1][:255]
+            if isinstance(instance, MeetingDocument):
+                keep_original_name(instance)
             instance.save()
         for obj in formset.deleted_objects:
             obj.delete()
@@ -298,3 +301,8 @@ class MeetingDocumentAdmin(admin.ModelAdmin):
     list_display = ["title", "meeting", "original_name"]
     search_fields = ["title", "meeting__title"]
     list_select_related = ["meeting"]
+    readonly_fields = ["original_name"]
+
+    def save_model(self, request, obj, form, change):
+        keep_original_name(obj)
+        super().save_model(request, obj, form, change)

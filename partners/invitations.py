@@ -13,14 +13,19 @@ from .models import Invitation, Membership, User
 
 
 def invite(email, organisation, role, invited_by):
-    """Invite someone; an existing account gets the membership at once instead.
+    """Invite someone. Returns the invitation, or None when the Métropole (staff) invited
+    an existing account: that account gets the membership at once (and is switched back
+    on if it was deactivated: only the Métropole may do that).
 
-    Returns the invitation, or None when a membership was added directly. The
-    e-mail leaves after the transaction commits."""
+    From an organisation administrator, an existing account gets a pending invitation like
+    anyone else, to accept from the link; a deactivated or staff account gets nothing (not
+    even the e-mail) and the journal says why. Either way the administrator sees the same
+    answer: the form never tells whether an address has an account. The e-mail leaves
+    after the transaction commits."""
     email = User.objects.normalize_email(email).strip().lower()
     context = {"organisation": organisation, "role": Role(role).label, "invited_by": invited_by}
     user = User.objects.filter(email__iexact=email).first()
-    if user is not None:
+    if user is not None and invited_by is not None and invited_by.is_staff:
         membership = Membership.objects.filter(user=user, organisation=organisation).first()
         if membership is None:
             Membership.objects.create(user=user, organisation=organisation, role=role)
@@ -40,6 +45,14 @@ def invite(email, organisation, role, invited_by):
     invitation.role, invitation.invited_by = role, invited_by
     invitation.renew()
     invitation.save()
+    if user is not None and (user.is_staff or not user.is_active):
+        audit.record(
+            AuthEventKind.INVITATION_REFUSED,
+            email=email,
+            organisation=organisation,
+            detail="compte désactivé ou de la Métropole : rien n'est envoyé",
+        )
+        return invitation
     queue_templated_email("invitation", email, {**context, "invitation": invitation})
     audit.record(
         AuthEventKind.INVITATION_SENT,

@@ -258,6 +258,13 @@ class Invitation(models.Model):
     def url(self):
         return settings.SITE_URL + reverse("partners:accept_invitation", args=[self.token])
 
+    def may_be_accepted_by(self, user):
+        """A deactivated account comes back only through the Métropole, and only the
+        Métropole adds a staff account to an organisation."""
+        if not user.is_active:
+            return False
+        return not user.is_staff or (self.invited_by is not None and self.invited_by.is_staff)
+
     @classmethod
     def from_token(cls, token):
         """The invitation a link points to, or None when the token is forged or stale."""

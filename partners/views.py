@@ -79,13 +79,14 @@ def invite(request, pk):
             invitation = invitations.invite(
                 form.cleaned_data["email"], organisation, form.cleaned_data["role"], request.user
             )
-        if invitation is None:
+        if invitation is None:  # the Métropole added an existing account directly
             messages.success(
                 request,
                 "Cette personne avait déjà un compte : elle a été ajoutée à la structure "
                 "et prévenue par e-mail.",
             )
         else:
+            # The same words whether or not the address has an account.
             messages.success(
                 request, "Invitation envoyée. Le lien est valable 7 jours, une seule fois."
             )
@@ -124,6 +125,13 @@ def set_active(request, pk, membership_pk):
     activate = request.POST.get("active") == "1"
     if membership.user_id == request.user.pk:
         messages.error(request, "Vous ne pouvez pas vous retirer vous-même de la structure.")
+        return redirect("partners:members", pk=organisation.pk)
+    if activate and not membership.user.is_active and not request.user.is_staff:
+        messages.error(
+            request,
+            f"Le compte de {membership.user} est désactivé : seule l'équipe de la Métropole "
+            "peut le réactiver.",
+        )
         return redirect("partners:members", pk=organisation.pk)
     with transaction.atomic():
         membership.is_active = activate
@@ -208,8 +216,19 @@ def accept_invitation(request, token):
             },
             status=403,
         )
+    if existing is not None and not invitation.may_be_accepted_by(existing):
+        return _refuse_invitation(
+            request,
+            "compte désactivé ou de la Métropole",
+            "Invitation impossible",
+            "Ce compte ne peut pas rejoindre la structure par cette invitation : "
+            "adressez-vous à l'équipe de la Métropole.",
+            403,
+            invitation,
+        )
     if existing is not None:
-        # The account was created meanwhile (another invitation): add the membership.
+        # An existing account (invited by a structure, or created meanwhile): the link,
+        # sent to its address, is the person's consent to join.
         with transaction.atomic():
             invitations.accept(invitation, existing)
         messages.success(request, f"Vous avez rejoint « {invitation.organisation} ».")

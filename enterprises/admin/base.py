@@ -56,7 +56,7 @@ def unstash_upload(request, key):
 class ImportForm(forms.Form):
     file = forms.FileField(
         label="Fichier CSV ou Excel (.xlsx)",
-        help_text="Séparateur ; ou , — UTF-8 ou Windows-1252 — 10 Mo au plus.",
+        help_text="Séparateur ; ou , — UTF-8, UTF-16 ou Windows-1252 — 10 Mo au plus.",
     )
 
     def clean_file(self):

@@ -98,8 +98,6 @@ class EnterpriseForm(forms.ModelForm):
         lat, lon = cleaned.get("latitude"), cleaned.get("longitude")
         if (lat is None) != (lon is None):
             raise forms.ValidationError("Indiquez la latitude et la longitude, ou aucune des deux.")
-        if lat is not None and not (-90 <= lat <= 90 and -180 <= lon <= 180):
-            raise forms.ValidationError("Coordonnées impossibles (latitude, longitude en degrés).")
         return cleaned
 
     def save(self, commit=True):

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -19,7 +20,14 @@ from enterprises.forms.registry import normalise_naf
 from enterprises.imports.bulk import copy_to_history, created_ids, first_stage_changes
 from enterprises.models import Enterprise
 from enterprises.signals import records_changed
-from enterprises.validators import normalise_siret, validate_siret
+from enterprises.validators import (
+    normalise_siret,
+    validate_creation_date,
+    validate_latitude,
+    validate_longitude,
+    validate_postcode,
+    validate_siret,
+)
 from programme.enums import QpvGeneration
 from programme.geo import QpvLocator
 from programme.models import NafCode, Qpv
@@ -145,12 +153,60 @@ class CellError(ValueError):
     """One cell that cannot be read; its message is the French reason."""
 
 
+# What the database accepts: a cell is checked against its field before anything is written,
+# so that the confirmation cannot fail where the preview said yes.
+MAX_HEADCOUNT = 2_147_483_647  # PositiveIntegerField on PostgreSQL
+MAX_AMOUNT = Decimal("999999999999.99")  # DecimalField(max_digits=14, decimal_places=2)
+# Control characters (C0 but tab and line breaks, DEL, C1): PostgreSQL refuses NUL, and
+# the others are invisible garbage from a bad export.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def check_text(key, text):
+    """Refuse control characters and text longer than the field holds."""
+    control = CONTROL.search(text)
+    if control:
+        code = f"U+{ord(control.group()):04X}"
+        raise CellError(f"caractère de contrôle invisible ({code}) refusé : retirez-le")
+    field = Enterprise._meta.get_field(key) if key in TEXT_FIELDS else None
+    if field is not None and len(text) > field.max_length:
+        raise CellError(f"{field.max_length} caractères au plus ({len(text)} dans la cellule)")
+
+
+def _french_number(value):
+    return f"{value:,}".replace(",", "\u202f").replace(".", ",")
+
+
 def parse_decimal(text):
     cleaned = text.replace("\u202f", "").replace("\xa0", "").replace(" ", "").replace(",", ".")
     try:
-        return Decimal(cleaned)
+        value = Decimal(cleaned)
     except InvalidOperation:
         raise CellError("nombre attendu") from None
+    if not value.is_finite():
+        raise CellError(f"nombre attendu ({text} n'est pas un nombre)")
+    return value
+
+
+def parse_amount(text):
+    """A sum in euros, with at most two decimals, that the database can hold."""
+    value = parse_decimal(text.replace("€", ""))
+    if value < 0:
+        raise CellError("montant négatif")
+    if value > MAX_AMOUNT:
+        raise CellError(f"montant trop grand (au plus {_french_number(MAX_AMOUNT)} €)")
+    if value != value.quantize(Decimal("0.01")):
+        raise CellError("deux décimales au plus (centimes)")
+    return value.quantize(Decimal("0.01"))
+
+
+def _validated(validator, value):
+    try:
+        validator(value)
+    except ValidationError as error:
+        message = " ".join(error.messages).rstrip(".")
+        raise CellError(message[0].lower() + message[1:]) from None
+    return value
 
 
 def parse_date(text):
@@ -161,7 +217,7 @@ def parse_date(text):
             continue
         if value > timezone.localdate():
             raise CellError(f"date dans le futur ({text})")
-        return value
+        return _validated(validate_creation_date, value)
     if re.fullmatch(r"\d{1,2}/\d{1,2}/\d{4}", text):
         raise CellError(f"date impossible ({text})")
     raise CellError(f"date illisible ({text}) : JJ/MM/AAAA attendu")
@@ -169,6 +225,7 @@ def parse_date(text):
 
 def parse_cell(key, text, context):
     """Turn one cell into a model value, or raise CellError with a French reason."""
+    check_text(key, text)
     if text.startswith(FORMULA_START) or (text.startswith("-") and key not in NUMERIC):
         raise CellError("texte commençant comme une formule de tableur (=, +, -, @) refusé")
     if key == "siret":
@@ -192,26 +249,23 @@ def parse_cell(key, text, context):
         return parse_date(text)
     if key == "headcount":
         value = parse_decimal(text)
-        if value != value.to_integral_value():
-            raise CellError("nombre entier attendu")
         if value < 0:
             raise CellError("effectif négatif")
+        if value > MAX_HEADCOUNT:
+            raise CellError(f"effectif trop grand (au plus {_french_number(MAX_HEADCOUNT)})")
+        if value != value.to_integral_value():
+            raise CellError("nombre entier attendu")
         return int(value)
     if key in ("turnover", "balance_sheet"):
-        value = parse_decimal(text.replace("€", ""))
-        if value < 0:
-            raise CellError("montant négatif")
-        return value.quantize(Decimal("0.01"))
+        return parse_amount(text)
     if key in ("latitude", "longitude"):
-        value = float(parse_decimal(text))
-        limit = 90 if key == "latitude" else 180
-        if not -limit <= value <= limit:
+        value = parse_decimal(text)
+        if abs(value) > 360:
             raise CellError("coordonnée hors limites (degrés WGS84)")
-        return value
+        validator = validate_latitude if key == "latitude" else validate_longitude
+        return _validated(validator, float(value))
     if key == "postcode":
-        if not re.fullmatch(r"\d{5}", text):
-            raise CellError("code postal à 5 chiffres attendu")
-        return text
+        return _validated(validate_postcode, text)
     if key == "qpv":
         qpv = context["qpv"].get(text.upper()) or context["qpv"].get(text.lower())
         if qpv is None:
@@ -220,6 +274,7 @@ def parse_cell(key, text, context):
     return text
 
 
+TEXT_FIELDS = {"name", "trade_name", "legal_form", "address", "commune"}
 NUMERIC = {"headcount", "turnover", "balance_sheet", "latitude", "longitude"}
 
 

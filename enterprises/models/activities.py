@@ -1,7 +1,7 @@
 """Sessions and workshops, and who attended them."""
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
@@ -15,6 +15,9 @@ from enterprises.enums import (
 )
 
 from .registry import Contact, Enterprise, visible_ids
+
+# About two pages of text: enough for a session's notes, not a place to paste documents.
+NOTES_MAX_LENGTH = 5000
 
 
 class ActivityQuerySet(models.QuerySet):
@@ -89,7 +92,13 @@ class Activity(models.Model):
         verbose_name="niveau",
     )
     anonymous_count = models.PositiveSmallIntegerField("participants anonymes", default=0)
-    notes = models.TextField("notes", blank=True)
+    notes = models.TextField(
+        "notes",
+        blank=True,
+        max_length=NOTES_MAX_LENGTH,
+        validators=[MaxLengthValidator(NOTES_MAX_LENGTH)],
+        help_text=f"{NOTES_MAX_LENGTH} caractères au plus.",
+    )
     action = models.ForeignKey(
         "programme.Action",
         on_delete=models.PROTECT,

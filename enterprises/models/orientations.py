@@ -1,5 +1,7 @@
 """Orientations: an enterprise handed to a partner organisation (the partner inbox)."""
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -8,12 +10,32 @@ from simple_history.models import HistoricalRecords
 
 from enterprises.enums import (
     CLOSED_STATUSES,
+    ENDED_STATUSES,
     AssignmentStatus,
     DeclineReason,
 )
 from partners.models import Membership, Organisation
 
 from .registry import Enterprise
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def working(self):
+        """Orientations the partner works on or worked on: not declined, not expired.
+        They give the right to edit the enterprise and see its contacts."""
+        return self.exclude(status__in=ENDED_STATUSES)
+
+    def giving_sight(self, now=None):
+        """Orientations that let the partner see the enterprise: all but those declined or
+        expired more than ORIENTATION_GRACE_DAYS ago (a missing date counts as long ago)."""
+        cutoff = (now or timezone.now()) - datetime.timedelta(days=settings.ORIENTATION_GRACE_DAYS)
+        declined = models.Q(status=AssignmentStatus.NOT_FOR_ME) & (
+            models.Q(declined_at__lt=cutoff) | models.Q(declined_at__isnull=True)
+        )
+        expired = models.Q(status=AssignmentStatus.EXPIRED) & (
+            models.Q(expired_at__lt=cutoff) | models.Q(expired_at__isnull=True)
+        )
+        return self.exclude(declined | expired)
 
 
 class Assignment(models.Model):
@@ -71,6 +93,7 @@ class Assignment(models.Model):
     closing_note = models.CharField("précision", max_length=255, blank=True)
 
     history = HistoricalRecords()
+    objects = AssignmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = "orientation"

@@ -22,7 +22,14 @@ from enterprises.enums import (
     TpeStatus,
     band_for_headcount,
 )
-from enterprises.validators import normalise_siret, validate_siret
+from enterprises.validators import (
+    normalise_siret,
+    validate_creation_date,
+    validate_latitude,
+    validate_longitude,
+    validate_postcode,
+    validate_siret,
+)
 from partners.enums import Role
 from partners.models import Membership
 from programme.enums import QpvGeneration
@@ -44,9 +51,11 @@ STAGE_ORDER = [Stage.REPEREE, Stage.DIAGNOSTIQUEE, Stage.ACCOMPAGNEE, Stage.AUTO
 
 def visible_ids(user):
     """The ids of the enterprises a non-staff user sees, as one UNION subquery: assigned to
-    one of their active organisations, followed as referent, or met in an activity they
-    logged. PostgreSQL answers it from three index scans; an OR of three IN conditions
-    made it test every enterprise of the table (README, « Performance »)."""
+    one of their active organisations (an orientation declined or expired gives sight for
+    ORIENTATION_GRACE_DAYS more, then no longer: decision 007), followed as referent, or
+    met in an activity they logged. PostgreSQL answers it from three index scans; an OR
+    of three IN conditions made it test every enterprise of the table (README,
+    « Performance »)."""
     # A funder's members follow the grant, never an enterprise (role « financeur »).
     organisations = (
         Membership.objects.active().of(user).exclude(role=Role.FINANCEUR).values("organisation_id")
@@ -55,7 +64,7 @@ def visible_ids(user):
     # through the reverse relations instead of importing them.
     assignment = Enterprise._meta.get_field("assignments").related_model
     participation = Enterprise._meta.get_field("participations").related_model
-    assigned = assignment.objects.filter(organisation_id__in=organisations)
+    assigned = assignment.objects.giving_sight().filter(organisation_id__in=organisations)
     followed = Enterprise.objects.filter(referent=user)
     met = participation.objects.filter(activity__author=user)
     return (
@@ -97,7 +106,9 @@ class Enterprise(models.Model):
         related_name="enterprises",
         verbose_name="code NAF",
     )
-    created_on = models.DateField("date de création", null=True, blank=True)
+    created_on = models.DateField(
+        "date de création", null=True, blank=True, validators=[validate_creation_date]
+    )
     headcount = models.PositiveIntegerField("effectif", null=True, blank=True)
     headcount_band = models.CharField(
         "tranche d'effectif", max_length=2, choices=HeadcountBand.choices, blank=True
@@ -117,10 +128,14 @@ class Enterprise(models.Model):
     )
     tpe_reason = models.CharField("motif du statut TPE", max_length=255, blank=True, editable=False)
     address = models.CharField("adresse", max_length=255, blank=True)
-    postcode = models.CharField("code postal", max_length=5, blank=True)
+    postcode = models.CharField(
+        "code postal", max_length=5, blank=True, validators=[validate_postcode]
+    )
     commune = models.CharField("commune", max_length=100, blank=True)
-    latitude = models.FloatField("latitude", null=True, blank=True)
-    longitude = models.FloatField("longitude", null=True, blank=True)
+    latitude = models.FloatField("latitude", null=True, blank=True, validators=[validate_latitude])
+    longitude = models.FloatField(
+        "longitude", null=True, blank=True, validators=[validate_longitude]
+    )
     qpv = models.ForeignKey(
         "programme.Qpv",
         on_delete=models.PROTECT,
@@ -360,3 +375,14 @@ class Contact(models.Model):
         return (
             f"{self.first_name} {self.last_name}".strip() or self.email or f"contact n° {self.pk}"
         )
+
+    def shown(self, may_see, details=False):
+        """How this contact appears on a page or in an export: the one rule, used by the
+        `contact` template filter and the exports. Someone who may not see contacts
+        (perms.can_see_contacts) reads « contact », never a name, e-mail or phone;
+        `details` adds the role, e-mail and phone for those who may."""
+        if not may_see:
+            return "contact"
+        if self.anonymised_at or not details:
+            return str(self)
+        return ", ".join(filter(None, [str(self), self.role, self.email, self.phone]))

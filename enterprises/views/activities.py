@@ -121,9 +121,18 @@ def activity_detail(request, pk):
     activity = _visible_activity(request, pk)
     visible = Enterprise.objects.visible_to(request.user)
     # A workshop may gather enterprises the reader cannot see: those stay hidden.
-    participations = activity.participations.filter(enterprise__in=visible).select_related(
-        "enterprise"
+    participations = list(
+        activity.participations.filter(enterprise__in=visible).select_related(
+            "enterprise", "contact"
+        )
     )
+    may_see = set(
+        perms.editable_enterprises(
+            request.user, visible.filter(pk__in=[p.enterprise_id for p in participations])
+        ).values_list("pk", flat=True)
+    )
+    for participation in participations:
+        participation.may_see_contact = participation.enterprise_id in may_see
     return render(
         request,
         "enterprises/activity_detail.html",

@@ -49,6 +49,13 @@ def inbox(request):
     )
     # Each row carries its forms (take charge, decline, close, hand over): 25 a page.
     page = Paginator(rows, INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
+    # A declined or expired orientation stops giving sight after a grace period (decision
+    # 006): its row stays in the structure's history, without a link to a page now closed.
+    visible_ids = set(
+        Enterprise.objects.visible_to(request.user)
+        .filter(pk__in=[row.enterprise_id for row in page.object_list])
+        .values_list("pk", flat=True)
+    )
     query = request.GET.copy()
     query.pop("page", None)
     role = active_role(request.user, chosen)
@@ -64,6 +71,7 @@ def inbox(request):
             "tabs": [(slug, label, counts[slug.replace("-", "_")]) for slug, label, _ in TABS],
             "current": current[0],
             "rows": page.object_list,
+            "visible_ids": visible_ids,
             "page": page,
             "query": query.urlencode(),
             "can_act": perms.can_act_in_inbox(role),

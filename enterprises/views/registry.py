@@ -77,6 +77,7 @@ def enterprise_detail(request, pk):
         visible(request).select_related("qpv__successor", "naf", "referent", "point_qpv"), pk=pk
     )
     can_edit = perms.can_edit_enterprise(request.user, enterprise)
+    may_see_contacts = perms.can_see_contacts(request.user, enterprise)
     activities = list(
         Activity.objects.filter(participations__enterprise=enterprise)
         .select_related("author", "autonomy")
@@ -109,9 +110,8 @@ def enterprise_detail(request, pk):
         {
             "enterprise": enterprise,
             "can_edit": can_edit,
-            "contacts": enterprise.contacts.all()
-            if perms.can_see_contacts(request.user, enterprise)
-            else None,
+            "contacts": enterprise.contacts.all() if may_see_contacts else None,
+            "may_see_contacts": may_see_contacts,
             "stage_form": StageForm(enterprise=enterprise) if can_edit else None,
             "timeline": timeline,
             "can_log": perms.can_log_activity(request.user),

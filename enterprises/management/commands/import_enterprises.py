@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from common.commands import user_option
 from enterprises.imports.tables import apply_import, prepare_import
@@ -25,7 +26,11 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"Fichier introuvable : {path}")
         user = user_option(options["user"])
-        prepared = prepare_import(path.read_bytes(), path.name)
+        try:
+            content = path.read_bytes()
+        except OSError as error:
+            raise CommandError(f"Fichier illisible : {path} ({error.strerror}).") from error
+        prepared = prepare_import(content, path.name)
         for warning in prepared.warnings:
             self.stdout.write(self.style.WARNING(warning))
         for row in prepared.rows:
@@ -43,7 +48,15 @@ class Command(BaseCommand):
         if options["dry_run"]:
             self.stdout.write(f"{summary} Vérification seulement (--dry-run) : rien n'a été écrit.")
             return
-        created, updated = apply_import(prepared, user=user)
+        try:
+            created, updated = apply_import(prepared, user=user)
+        except DatabaseError as error:
+            # Every cell was checked above: this is the database refusing something we did
+            # not foresee. The transaction is rolled back; say so in French, no traceback.
+            raise CommandError(
+                f"{summary} La base de données a refusé l'import ({type(error).__name__}) : "
+                "rien n'a été importé."
+            ) from error
         self.stdout.write(
             self.style.SUCCESS(
                 f"{summary} Import terminé : {created} créée(s), {updated} mise(s) à jour."
