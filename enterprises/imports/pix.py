@@ -12,7 +12,6 @@ with `confirm_proposal`.
 
 import datetime
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -25,19 +24,21 @@ from enterprises.imports.pix_format import (
     DOMAIN_HEADER,
     LABELS,
     PARIS,
+    SCORE_FIELDS,
     find_external_id,
     normalise_name,
     parse_rate,
     parse_shared,
     parse_shared_at,
+    scores_from_json,
+    scores_to_json,
     unescape,
 )
 from enterprises.imports.tables import CellError
-from enterprises.models import Assessment, Contact, Enterprise, PixProposal
+from enterprises.models import Assessment, Contact, Enterprise, PixCampaign, PixProposal
 
 __all__ = ["apply_pix", "confirm_proposal", "parse_rate", "prepare_pix"]
 
-SCORE_FIELDS = ["overall", *(name for name, _ in PIX_DOMAINS)]
 REQUIRED = ["last_name", "first_name", "shared", "shared_at", "overall"]
 # Headers of a profile-collection export (« Envoi (O/N) » is how PIX Orga names sharing there).
 PROFILE_COLLECTION = {normalise_header(h) for h in ("Envoi (O/N)", "Nombre de pix total")}
@@ -77,6 +78,7 @@ class PixImport:
     rows: list = field(default_factory=list)
     file_errors: list = field(default_factory=list)
     warnings: list = field(default_factory=list)
+    external_id_label: str = DEFAULT_EXTERNAL_ID_LABEL  # the label read (kept per campaign)
 
     def _with(self, status):
         return [row for row in self.rows if row.status == status]
@@ -141,10 +143,11 @@ class PixImport:
 # --- Preparing -----------------------------------------------------------------------------
 
 
-def prepare_pix(content, filename, external_id_label=DEFAULT_EXTERNAL_ID_LABEL):
+def prepare_pix(content, filename, external_id_label=None):
     """Read and check a PIX Orga export; nothing is written. Returns a PixImport.
 
-    ``external_id_label`` is the label the campaign asks participants for."""
+    ``external_id_label`` is the label the campaign asks participants for; by default the
+    one kept for the file's campaign (`PixCampaign`), else « Identifiant TPE »."""
     prepared = PixImport(filename=filename)
     try:
         table = read_table(content, filename)
@@ -168,6 +171,9 @@ def prepare_pix(content, filename, external_id_label=DEFAULT_EXTERNAL_ID_LABEL):
         )
         return prepared
     headers = {key: header for header, key in mapping.items()}
+    if not external_id_label:
+        external_id_label = _campaign_label(table, headers)
+    prepared.external_id_label = external_id_label
     try:
         headers["external_id"], warning = find_external_id(
             table.headers, mapping, external_id_label
@@ -193,6 +199,18 @@ def prepare_pix(content, filename, external_id_label=DEFAULT_EXTERNAL_ID_LABEL):
         prepared.rows.append(_read_row(line, raw, headers))
     _match(prepared, headers)
     return prepared
+
+
+def _campaign_label(table, headers):
+    """The label kept for the file's (first) campaign, else the default."""
+    key = headers.get("code") or headers.get("campaign_id")
+    codes = [unescape(raw.get(key, "").strip()) for _, raw in table.rows[:1]]
+    label = (
+        PixCampaign.objects.filter(code__in=codes)
+        .values_list("external_id_label", flat=True)
+        .first()
+    )
+    return label or DEFAULT_EXTERNAL_ID_LABEL
 
 
 def _read_row(line, raw, headers):
@@ -415,27 +433,14 @@ def apply_pix(prepared, user=None):
                         )
                     )
             PixProposal.objects.bulk_create(proposals)
+            # The label the campaign's external id was read under, for its next files.
+            for code in sorted({row.campaign for row in prepared.rows if row.campaign}):
+                PixCampaign.objects.update_or_create(
+                    code=code, defaults={"external_id_label": prepared.external_id_label}
+                )
     except IntegrityError:
         raise ValueError(RACE_MESSAGE) from None
     return assessments, len(proposals)
-
-
-def scores_to_json(scores):
-    """{"overall": "85.0", "score_information": "70.0" or None, …}."""
-    return {key: None if scores.get(key) is None else str(scores[key]) for key in SCORE_FIELDS}
-
-
-def scores_from_json(data):
-    scores = {}
-    try:
-        for key in SCORE_FIELDS:
-            value = (data or {}).get(key)
-            scores[key] = None if value is None else Decimal(str(value))
-    except (InvalidOperation, AttributeError):
-        raise ValueError("Résultats du rapprochement illisibles.") from None
-    if scores["overall"] is None:
-        raise ValueError("Résultats du rapprochement incomplets : maîtrise globale absente.")
-    return scores
 
 
 def confirm_proposal(proposal, user, accept):

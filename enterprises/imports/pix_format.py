@@ -35,6 +35,7 @@ ONE_DECIMAL = Decimal("0.1")
 HUNDRED = Decimal(100)
 DOMAIN_HEADER = "% de maitrise des acquis du domaine {}"
 DEFAULT_EXTERNAL_ID_LABEL = "Identifiant TPE"
+SCORE_FIELDS = ["overall", *(name for name, _ in PIX_DOMAINS)]
 
 # Canonical key → headers accepted (compared without case, accents or extra spaces).
 COLUMNS = {
@@ -156,3 +157,21 @@ def parse_rate(text):
 def normalise_name(text):
     """A person's name compared without case, accents, hyphens or extra spaces."""
     return normalise_header(unescape(text or ""))
+
+
+def scores_to_json(scores):
+    """{"overall": "85.0", "score_information": "70.0" or None, …}."""
+    return {key: None if scores.get(key) is None else str(scores[key]) for key in SCORE_FIELDS}
+
+
+def scores_from_json(data):
+    scores = {}
+    try:
+        for key in SCORE_FIELDS:
+            value = (data or {}).get(key)
+            scores[key] = None if value is None else Decimal(str(value))
+    except (InvalidOperation, AttributeError):
+        raise ValueError("Résultats du rapprochement illisibles.") from None
+    if scores["overall"] is None:
+        raise ValueError("Résultats du rapprochement incomplets : maîtrise globale absente.")
+    return scores

@@ -1,6 +1,7 @@
 import csv
 import datetime
 import io
+import re
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -106,19 +107,29 @@ def run_command(*args):
 
 
 def test_the_demo_export_looks_like_a_pix_orga_export(tmp_path):
-    contact = ContactFactory()
+    contact = ContactFactory(last_name="=Martin")
     data = demo_file(tmp_path, [contact]).read_bytes()
-    assert data.startswith(b"\xef\xbb\xbf")
+    assert data.startswith(b"\xef\xbb\xbf") and b"\r" not in data  # BOM, LF as PIX
     lines = data.decode("utf-8-sig").splitlines()
-    header = lines[0].split(";")
+    assert lines[0].startswith('"Nom de l\'organisation";"ID Campagne";"Code";')
+    # PIX quotes strings, writes numbers bare with a decimal comma, guards formulas.
+    assert re.search(
+        r';"\'=Martin";"[^"]+";"TPE-[0-9A-F]{8}";1;"\d\d/\d\d/\d{4} \d\d:\d\d";"Oui";', lines[1]
+    )
+    assert re.search(r";0,\d+;", lines[1]) and re.search(r'^"[^"]+";\d{6};"TPEMTP123";', lines[1])
+    header = next(csv.reader(io.StringIO(lines[0]), delimiter=";"))
     assert header[6:9] == ["Prénom du Participant", "Identifiant TPE", "% de progression"]
     assert "Palier obtenu (/5)" in header
-    shared, unshared = (dict(zip(header, line.split(";"), strict=True)) for line in lines[1:])
+    shared, unshared = (
+        dict(zip(header, row, strict=True)) for row in csv.reader(lines[1:], delimiter=";")
+    )
     assert shared["Identifiant TPE"] == contact.pix_external_id
     assert shared["Partage (O/N)"] == "Oui"
     assert "," in shared["% maitrise de l'ensemble des acquis du profil"]
     datetime.datetime.strptime(shared["Date du partage"], "%d/%m/%Y %H:%M")
     assert unshared["Partage (O/N)"] == "Non" and unshared["Date du partage"] == "NA"
+    prepared = read_demo(tmp_path / "pix.csv")
+    assert prepared.matched[0].participant == f"{contact.first_name} =Martin"
 
 
 def test_the_demo_export_is_deterministic(tmp_path):

@@ -23,9 +23,9 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--label",
-            default=DEFAULT_EXTERNAL_ID_LABEL,
-            help="Libellé de l'identifiant externe donné à la campagne dans PIX Orga "
-            f"(par défaut « {DEFAULT_EXTERNAL_ID_LABEL} »).",
+            help="Libellé de l'identifiant externe donné à la campagne dans PIX Orga (par "
+            "défaut celui retenu pour la campagne au dernier import, sinon "
+            f"« {DEFAULT_EXTERNAL_ID_LABEL} »). Il est conservé pour la campagne.",
         )
 
     def handle(self, *args, **options):
