@@ -99,10 +99,11 @@ def test_euros_is_a_decimal():
 
 
 def test_speed_stays_that_of_decision_005():
-    """840 000 cells took about 2 s before typed cells; stay within a factor of two."""
+    """The annex's 840 000 cells took about 2 s (decision 005); typed cells cost no more
+    (1 s of CPU for 840 000 here). 280 000 cells must stay well under a second of CPU;
+    the bound is loose for a loaded machine, not for a writer gone quadratic."""
     today = datetime.date(2026, 1, 1)
     rows = ([today, "individuel", 90, "lieu_activite", 3, 1, "Structure"] for _ in range(40_000))
-    start = time.perf_counter()
-    write_book([("Activités", rows, None)])
-    elapsed = time.perf_counter() - start
-    assert elapsed < 4 * 280_000 / 840_000 * 2  # 280 000 cells
+    start = time.process_time()
+    write_book([("Activités", rows, 0)])
+    assert time.process_time() - start < 2
