@@ -122,6 +122,19 @@ def _place(activity, field):
     return getattr(activity.place, field) if activity.place_id else ""
 
 
+def _where(row, field):
+    """Where the activity took place: its place, else the commune typed, else, for a
+    session in the enterprise, the enterprise (the Coop's commune of a home visit)."""
+    activity = row.activity
+    if activity.place_id:
+        return getattr(activity.place, field)
+    if field == "commune" and activity.place_commune:
+        return activity.place_commune
+    if activity.place_type == "domicile" and row.enterprise:
+        return getattr(row.enterprise, field)
+    return ""
+
+
 def _enterprise(field):
     return lambda r: getattr(r.enterprise, field) if r.enterprise else ""
 
@@ -152,8 +165,8 @@ def columns(mine):
         Column("Canaux d’accompagnement", lambda r: CHANNELS.get(r.activity.place_type, "")),
         Column("Nom du lieu", lambda r: _place(r.activity, "name")),
         Column("Adresse", lambda r: _place(r.activity, "address")),
-        Column("Commune", lambda r: _place(r.activity, "commune") or r.activity.place_commune),
-        Column("Code postal", lambda r: _place(r.activity, "postcode"), kind=TEXT),
+        Column("Commune", lambda r: _where(r, "commune")),
+        Column("Code postal", lambda r: _where(r, "postcode"), kind=TEXT),
         Column("Code Insee", lambda r: "", kind=TEXT),
         Column("Durée (min)", lambda r: r.activity.duration),
         Column("Nom de l’atelier", lambda r: r.activity.title),

@@ -36,7 +36,7 @@ def term(family, code):
 
 @pytest.fixture
 def workshop(alice, organisation_a, reference_data):
-    present = EnterpriseFactory(name="BOULANGERIE DU MAIL", postcode="34080")
+    present = EnterpriseFactory(name="BOULANGERIE DU MAIL", postcode="34080", commune="Montpellier")
     excused = EnterpriseFactory(name="GARAGE")
     for enterprise in (present, excused):
         AssignmentFactory(enterprise=enterprise, organisation=organisation_a)
@@ -145,6 +145,8 @@ def test_a_session_in_the_enterprise_is_the_coops_home_visit(client, alice, work
     assert row["Participants"] == 1 and row["Type"] == "Accompagnement individuel"
     assert row["Canaux d’accompagnement"] == "À domicile"
     assert row["Canal (Parcours TPE)"] == "dans l'entreprise"
+    # The Coop's commune of a home visit: here, the enterprise's.
+    assert (row["Commune"], row["Code postal"]) == ("Montpellier", "34080")
     assert row["Niveau d’autonomie (ou de l’atelier)"] == "3/3"
     assert row["Bénéficiaire réorienté"] == "Oui"
     assert row["Structure de redirection"] == (
