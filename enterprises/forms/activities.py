@@ -1,6 +1,7 @@
 """Logging a session or a workshop: few fields, sensible defaults, big touch targets."""
 
 from django import forms
+from django.db.models import Case, Value, When
 from django.utils import timezone
 
 from enterprises.enums import DURATION_PRESETS, MAX_DURATION, ActivityKind, Attendance, PlaceType
@@ -12,9 +13,9 @@ from programme.models import Action, Place, Term
 
 OTHER = "autre"
 THEME_FAMILIES = (
+    TermFamily.THEMATIQUE_TPE,
     TermFamily.THEMATIQUE,
     TermFamily.THEMATIQUE_ADMINISTRATIVE,
-    TermFamily.THEMATIQUE_TPE,
 )
 # The Coop offers its administrative themes under this one.
 ADMINISTRATIVE_PARENT = "aide_aux_demarches_administratives"
@@ -121,10 +122,14 @@ class ActivityForm(forms.ModelForm):
         self.user, self.kind, self.enterprise = user, kind, enterprise
         super().__init__(*args, **kwargs)
         f = self.fields
-        # TPE sub-themes first, then the Coop's administrative themes, then its others.
+        # TPE sub-themes first, then the Coop's themes, then its administrative ones, which
+        # come under « Aide aux démarches administratives » (the last of the Coop's themes).
+        family_order = Case(
+            *(When(family=family, then=Value(n)) for n, family in enumerate(THEME_FAMILIES))
+        )
         f["themes"].queryset = Term.objects.filter(
             family__in=THEME_FAMILIES, is_active=True
-        ).order_by("-family", "position")
+        ).order_by(family_order, "position")
         f["equipment"].queryset = terms(TermFamily.MATERIEL)
         f["autonomy"].queryset = terms(TermFamily.AUTONOMIE)
         f["referral_structure"].queryset = terms(TermFamily.STRUCTURE_REDIRECTION)
