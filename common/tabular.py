@@ -1,8 +1,10 @@
 """Reading and writing tables (CSV, XLSX): the one helper used by every import and export.
 
-Exports escape every cell against formula injection and write French-friendly CSV
-(``;``, decimal comma, UTF-8 with BOM so that Excel detects the encoding). Imports accept
-what people actually produce with Excel or LibreOffice and report problems in French.
+CSV exports escape every cell against formula injection and are French-friendly (``;``,
+decimal comma, UTF-8 with BOM so that Excel detects the encoding). XLSX exports need no
+escaping (a string cell is never a formula there) and keep types: dates, numbers, euro
+amounts, and text for SIRET-like columns (``Column(kind="text")``). Imports accept what
+people actually produce with Excel or LibreOffice and report problems in French.
 """
 
 import codecs
