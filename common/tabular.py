@@ -1,8 +1,10 @@
 """Reading and writing tables (CSV, XLSX): the one helper used by every import and export.
 
-Exports escape every cell against formula injection and write French-friendly CSV
-(``;``, decimal comma, UTF-8 with BOM so that Excel detects the encoding). Imports accept
-what people actually produce with Excel or LibreOffice and report problems in French.
+CSV exports escape every cell against formula injection and are French-friendly (``;``,
+decimal comma, UTF-8 with BOM so that Excel detects the encoding). XLSX exports need no
+escaping (a string cell is never a formula there) and keep types: dates, numbers, euro
+amounts, and text for SIRET-like columns (``Column(kind="text")``). Imports accept what
+people actually produce with Excel or LibreOffice and report problems in French.
 """
 
 import codecs
@@ -23,7 +25,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
-from common.xlsx import write_book
+from common.xlsx import Euros, write_book
 
 # A spreadsheet may evaluate a cell starting with one of these as a formula.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -36,12 +38,24 @@ class TableError(Exception):
     """A problem with a table file, worded in French for the person who uploaded it."""
 
 
+# Column kinds: how an XLSX cell shows the value (CSV writes them all as text).
+TEXT, NUMBER, EURO = "text", "number", "euro"
+
+
 @dataclass(frozen=True)
 class Column:
-    """An export column declared once: its header and how to get its value from an object."""
+    """An export column declared once: its header, how to get its value from an object and,
+    optionally, its ``kind``: ``"euro"`` shows numbers with the euro format (the default
+    for a header containing « € »), ``"text"`` keeps numbers as text (SIRET, postcode).
+    Dates, date-times and numbers are recognised from the value itself."""
 
     header: str
     value: Callable[[Any], Any]
+    kind: str = ""
+
+    def xlsx_value(self, obj):
+        """The value as the XLSX writer takes it: typed, never escaped."""
+        return xlsx_cell(self.value(obj), self.kind or (EURO if "€" in self.header else ""))
 
 
 @dataclass
@@ -81,6 +95,18 @@ def escape_cell(value):
     return value
 
 
+def xlsx_cell(value, kind=""):
+    """``value`` ready for the XLSX writer. Nothing is escaped: a cell written as an
+    inline string is never a formula."""
+    if value is None:
+        return None
+    if kind == EURO and isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        return Euros(repr(value) if isinstance(value, float) else value)
+    if kind == TEXT and not isinstance(value, str):
+        return str(value)
+    return value
+
+
 def export_rows(columns: Iterable[Column], objects: Iterable) -> Iterator[list]:
     """Yield one list of escaped cell values per object."""
     columns = list(columns)
@@ -89,7 +115,8 @@ def export_rows(columns: Iterable[Column], objects: Iterable) -> Iterator[list]:
 
 
 def _layout(columns, objects, metadata) -> Iterator[list]:
-    """Metadata rows and a blank row (if any), then the header row, then the data rows."""
+    """Metadata rows and a blank row (if any), then the header row, then the data rows,
+    escaped for CSV."""
     columns = list(columns)
     if metadata:
         for label, value in metadata:
@@ -97,6 +124,18 @@ def _layout(columns, objects, metadata) -> Iterator[list]:
         yield []
     yield [escape_cell(column.header) for column in columns]
     yield from export_rows(columns, objects)
+
+
+def _xlsx_layout(columns, objects, metadata) -> Iterator[list]:
+    """The same layout with typed, unescaped values (amounts in a « € » row as euros)."""
+    columns = list(columns)
+    if metadata:
+        for label, value in metadata:
+            yield [label, xlsx_cell(value, EURO if "€" in str(label) else "")]
+        yield []
+    yield [column.header for column in columns]
+    for obj in objects:
+        yield [column.xlsx_value(obj) for column in columns]
 
 
 def _csv_number(value):
@@ -125,7 +164,7 @@ def write_xlsx(
 ) -> bytes:
     """Return an XLSX export with the same layout as :func:`write_csv`, header in bold.
 
-    No cell is ever written as a formula.
+    No cell is ever written as a formula; dates, numbers and amounts are typed cells.
     """
     return write_xlsx_book([(sheet_title, columns, objects, metadata)])
 
@@ -139,7 +178,7 @@ def write_xlsx_book(sheets) -> bytes:
         # Excel refuses these characters in a sheet name, and names longer than 31 characters.
         title = SHEET_TITLE_FORBIDDEN.sub("-", sheet_title)[:31] or "Export"
         header_index = len(metadata) + 1 if metadata else 0
-        book.append((title, _layout(columns, objects, metadata), header_index))
+        book.append((title, _xlsx_layout(columns, objects, metadata), header_index))
     return write_book(book)
 
 

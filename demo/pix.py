@@ -1,13 +1,12 @@
 """A PIX Orga campaign export for the demo, written as PIX writes its own."""
 
-import csv
 import datetime
-import io
 import random
+import re
 from pathlib import Path
 
 from enterprises.enums import PIX_DOMAINS
-from enterprises.imports.pix import DOMAIN_HEADER
+from enterprises.imports.pix_format import DOMAIN_HEADER
 
 DEMO_HEADERS = [
     "Nom de l'organisation",
@@ -36,7 +35,19 @@ DEMO_START = datetime.datetime(2024, 3, 4, 9, 0)
 
 
 def _ratio(value):
-    return f"{value:.2f}".replace(".", ",")
+    return round(value, 2)
+
+
+def serialise(value):
+    """One cell as PIX's ``serializeLine`` writes it (1024pix/pix, helpers/csv.js): numbers
+    bare with a decimal comma, digit-only strings bare, other strings quoted with ``'``
+    before a leading ``+ - = @``."""
+    if isinstance(value, int | float):
+        return str(value).replace(".", ",", 1)
+    if re.fullmatch(r"[0-9-]+", value):
+        return value
+    guard = "'" if re.match(r"[-@=+]", value) else ""
+    return '"' + guard + value.replace('"', '""') + '"'
 
 
 def write_demo_pix_export(path, contacts, campaign_code="TPEMTP123", seed=2022, *, start=None):
@@ -52,7 +63,7 @@ def write_demo_pix_export(path, contacts, campaign_code="TPEMTP123", seed=2022, 
     ]
     common = [
         "Montpellier Méditerranée Métropole",
-        str(rng.randint(100000, 999999)),
+        rng.randint(100000, 999999),
         campaign_code,
         "Diagnostic numérique des TPE",
         "Parcours TPE : compétences numériques de base",
@@ -70,11 +81,11 @@ def write_demo_pix_export(path, contacts, campaign_code="TPEMTP123", seed=2022, 
                 contact.last_name,
                 contact.first_name,
                 contact.pix_external_id,
-                "1",
+                1,
                 started.strftime("%d/%m/%Y %H:%M"),
                 "Oui",
                 shared.strftime("%d/%m/%Y %H:%M"),
-                str(min(5, int(overall * 6))),
+                min(5, int(overall * 6)),
                 _ratio(overall),
                 *(_ratio(rng.randint(0, 100) / 100) for _ in DEMO_COMPETENCES),
                 *(_ratio(value) for value in domains),
@@ -97,10 +108,8 @@ def write_demo_pix_export(path, contacts, campaign_code="TPEMTP123", seed=2022, 
             *("NA" for _ in PIX_DOMAINS),
         ]
     )
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\n")
-    writer.writerow(headers)
-    writer.writerows(rows)
+    # BOM once, `;`, LF after every line, as PIX writes it.
+    text = "".join(";".join(serialise(cell) for cell in line) + "\n" for line in [headers, *rows])
     path = Path(path)
-    path.write_bytes(buffer.getvalue().encode("utf-8-sig"))
+    path.write_bytes(("\ufeff" + text).encode("utf-8"))
     return path

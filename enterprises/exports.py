@@ -2,11 +2,11 @@
 
 from django.utils import timezone
 
-from common.tabular import Column
+from common.tabular import TEXT, Column
 
 ENTERPRISE_COLUMNS = [
-    Column("SIRET", lambda e: e.siret),
-    Column("SIREN", lambda e: e.siren),
+    Column("SIRET", lambda e: e.siret, kind=TEXT),
+    Column("SIREN", lambda e: e.siren, kind=TEXT),
     Column("Raison sociale", lambda e: e.name),
     Column("Enseigne", lambda e: e.trade_name),
     Column("Forme juridique", lambda e: e.legal_form),
@@ -17,7 +17,7 @@ ENTERPRISE_COLUMNS = [
     Column("Tranche d'effectif", lambda e: e.get_headcount_band_display()),
     Column("Statut TPE", lambda e: e.get_tpe_status_display()),
     Column("Adresse", lambda e: e.address),
-    Column("Code postal", lambda e: e.postcode),
+    Column("Code postal", lambda e: e.postcode, kind=TEXT),
     Column("Commune", lambda e: e.commune),
     Column("Latitude", lambda e: e.latitude),
     Column("Longitude", lambda e: e.longitude),

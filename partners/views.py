@@ -1,7 +1,9 @@
 """« Mon espace », the members of my organisation, invitations, the working group."""
 
 import datetime
+import zoneinfo
 
+import icalendar
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.contrib import messages
@@ -21,6 +23,8 @@ from . import audit, invitations, perms
 from .enums import AuthEventKind, Role
 from .forms import AcceptInvitationForm, InvitationForm, RoleForm
 from .models import Invitation, Meeting, MeetingDocument, Membership, User
+
+PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 
 
 def workspace(request):
@@ -285,8 +289,29 @@ def meeting_detail(request, pk):
     )
 
 
-def _ics_text(text):
-    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+def _ics(meeting, host):
+    """The meeting as an iCalendar file (RFC 5545), written by the icalendar library:
+    lines folded at 75 octets, CRLF, text escaped, times in Europe/Paris with the time
+    zone described in the file."""
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//Montpellier Méditerranée Métropole//Parcours TPE//FR")
+    calendar.add("version", "2.0")
+    calendar.add("method", "PUBLISH")
+    event = icalendar.Event()
+    event.add("uid", f"reunion-{meeting.pk}@{host}")
+    event.add("dtstamp", timezone.now().astimezone(datetime.UTC))
+    start = meeting.starts_at.astimezone(PARIS)
+    event.add("dtstart", start)
+    event.add("dtend", start + datetime.timedelta(minutes=meeting.duration))
+    event.add("summary", meeting.title)
+    if meeting.place:
+        event.add("location", meeting.place)
+    if meeting.agenda:
+        # A text typed in a form has CR LF line ends: iCalendar wants plain line breaks.
+        event.add("description", meeting.agenda.replace("\r\n", "\n").replace("\r", "\n"))
+    calendar.add_component(event)
+    calendar.add_missing_timezones()
+    return calendar.to_ical()
 
 
 def meeting_ics(request, pk):
@@ -303,27 +328,9 @@ def meeting_ics(request, pk):
             },
             status=409,
         )
-    fmt = "%Y%m%dT%H%M%SZ"
-    start = meeting.starts_at.astimezone(datetime.UTC)
-    end = start + datetime.timedelta(minutes=meeting.duration)
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//Montpellier Méditerranée Métropole//Parcours TPE//FR",
-        "METHOD:PUBLISH",
-        "BEGIN:VEVENT",
-        f"UID:reunion-{meeting.pk}@parcours-tpe",
-        f"DTSTAMP:{timezone.now().astimezone(datetime.UTC):{fmt}}",
-        f"DTSTART:{start:{fmt}}",
-        f"DTEND:{end:{fmt}}",
-        f"SUMMARY:{_ics_text(meeting.title)}",
-        f"LOCATION:{_ics_text(meeting.place)}",
-        f"DESCRIPTION:{_ics_text(meeting.agenda)}",
-        "END:VEVENT",
-        "END:VCALENDAR",
-    ]
     response = HttpResponse(
-        "\r\n".join(lines) + "\r\n", content_type="text/calendar; charset=utf-8"
+        _ics(meeting, request.get_host().split(":")[0]),
+        content_type="text/calendar; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="reunion-{meeting.pk}.ics"'
     return response

@@ -46,6 +46,8 @@ def pytest_runtest_setup(item):
         problem = redis_problem()
         if problem:
             missing_service(problem)
+    if item.get_closest_marker("libreoffice") and not shutil.which("soffice"):
+        missing_service("LibreOffice introuvable : apt-get install libreoffice-calc-nogui")
     if item.get_closest_marker("browser") and not shutil.which(CHROMIUM):
         missing_service(f"Chromium introuvable ({CHROMIUM}) : apt-get install chromium")
 

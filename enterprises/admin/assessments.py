@@ -1,5 +1,6 @@
 """Diagnostics and PIX proposals in the admin."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
@@ -17,10 +18,24 @@ from enterprises.admin.base import (
     unstash_upload,
 )
 from enterprises.imports.pix import apply_pix, confirm_proposal, prepare_pix
+from enterprises.imports.pix_format import DEFAULT_EXTERNAL_ID_LABEL
 from enterprises.models import (
     Assessment,
+    PixCampaign,
     PixProposal,
 )
+
+PIX_LABEL_SESSION_KEY = "pix_import_label"
+
+
+class PixImportForm(ImportForm):
+    external_id_label = forms.CharField(
+        label="Libellé de l'identifiant externe de la campagne",
+        max_length=100,
+        required=False,
+        help_text="Tel que saisi dans PIX Orga. Vide : celui retenu pour la campagne au dernier "
+        f"import, sinon « {DEFAULT_EXTERNAL_ID_LABEL} ».",
+    )
 
 
 @admin.register(Assessment)
@@ -58,7 +73,8 @@ class AssessmentAdmin(ThroughEnterpriseMixin, SimpleHistoryAdmin):
                     request, "Aperçu expiré : déposez le fichier de nouveau.", messages.ERROR
                 )
                 return redirect("admin:enterprises_pix_import")
-            prepared = prepare_pix(stashed[1], stashed[0])
+            label = request.session.get(PIX_LABEL_SESSION_KEY) or None
+            prepared = prepare_pix(stashed[1], stashed[0], label)
             try:
                 created, proposed = apply_pix(prepared, user=request.user)
             except ValueError as error:
@@ -74,16 +90,28 @@ class AssessmentAdmin(ThroughEnterpriseMixin, SimpleHistoryAdmin):
                 if proposed
                 else "admin:enterprises_assessment_changelist"
             )
-        form = ImportForm(request.POST or None, request.FILES or None)
+        form = PixImportForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
             content = upload.read()
-            prepared = prepare_pix(content, upload.name)
+            label = form.cleaned_data["external_id_label"].strip() or None
+            request.session[PIX_LABEL_SESSION_KEY] = label
+            prepared = prepare_pix(content, upload.name, label)
             context["prepared"] = prepared
             if prepared.ok:
                 context["token"] = stash_upload(request, PIX_SESSION_KEY, upload.name, content)
         context["form"] = form
         return TemplateResponse(request, "admin/enterprises/assessment/pix_import.html", context)
+
+
+@admin.register(PixCampaign)
+class PixCampaignAdmin(admin.ModelAdmin):
+    """The label each campaign's external id was created with, kept from one import to
+    the next (and editable when the campaign's settings change in PIX Orga)."""
+
+    list_display = ["code", "external_id_label", "created_at"]
+    search_fields = ["code"]
+    fields = ["code", "external_id_label"]
 
 
 @admin.register(PixProposal)

@@ -1,7 +1,7 @@
 """Logging a session or a workshop: few fields, sensible defaults, big touch targets."""
 
 from django import forms
-from django.db.models import Q
+from django.db.models import Case, Value, When
 from django.utils import timezone
 
 from enterprises.enums import DURATION_PRESETS, MAX_DURATION, ActivityKind, Attendance, PlaceType
@@ -12,6 +12,13 @@ from programme.enums import TermFamily
 from programme.models import Action, Place, Term
 
 OTHER = "autre"
+THEME_FAMILIES = (
+    TermFamily.THEMATIQUE_TPE,
+    TermFamily.THEMATIQUE,
+    TermFamily.THEMATIQUE_ADMINISTRATIVE,
+)
+# The Coop offers its administrative themes under this one.
+ADMINISTRATIVE_PARENT = "aide_aux_demarches_administratives"
 
 
 class TermChoiceField(forms.ModelChoiceField):
@@ -23,6 +30,8 @@ class TermMultipleField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         if obj.family == TermFamily.THEMATIQUE_TPE:
             return f"TPE · {obj.label}"
+        if obj.family == TermFamily.THEMATIQUE_ADMINISTRATIVE:
+            return f"Démarche · {obj.label}"
         return obj.label
 
 
@@ -103,9 +112,14 @@ class ActivityForm(forms.ModelForm):
         self.user, self.kind, self.enterprise = user, kind, enterprise
         super().__init__(*args, **kwargs)
         f = self.fields
+        # TPE sub-themes first, then the Coop's themes, then its administrative ones, which
+        # come under « Aide aux démarches administratives » (the last of the Coop's themes).
+        family_order = Case(
+            *(When(family=family, then=Value(n)) for n, family in enumerate(THEME_FAMILIES))
+        )
         f["themes"].queryset = Term.objects.filter(
-            Q(family=TermFamily.THEMATIQUE) | Q(family=TermFamily.THEMATIQUE_TPE), is_active=True
-        ).order_by("-family", "position")
+            family__in=THEME_FAMILIES, is_active=True
+        ).order_by(family_order, "position")
         f["equipment"].queryset = terms(TermFamily.MATERIEL)
         f["autonomy"].queryset = terms(TermFamily.AUTONOMIE)
         f["referral_structure"].queryset = terms(TermFamily.STRUCTURE_REDIRECTION)
@@ -190,6 +204,18 @@ class ActivityForm(forms.ModelForm):
         if date > timezone.localdate():
             raise forms.ValidationError("La date ne peut pas être dans le futur.")
         return date
+
+    def clean_themes(self):
+        """An administrative theme implies « Aide aux démarches administratives », as in
+        the Coop, whose totals count both."""
+        themes = list(self.cleaned_data["themes"])
+        if any(t.family == TermFamily.THEMATIQUE_ADMINISTRATIVE for t in themes):
+            parent = Term.objects.filter(
+                family=TermFamily.THEMATIQUE, code=ADMINISTRATIVE_PARENT
+            ).first()
+            if parent and parent not in themes:
+                themes.append(parent)
+        return themes
 
     def clean(self):
         cleaned = super().clean()

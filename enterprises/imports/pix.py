@@ -11,49 +11,37 @@ with `confirm_proposal`.
 """
 
 import datetime
-import re
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from common.tabular import TableError, match_headers, normalise_header, read_table
 from enterprises.enums import PIX_DOMAINS, AssessmentKind, AssessmentSource
+from enterprises.imports.pix_format import (
+    COLUMNS,
+    DEFAULT_EXTERNAL_ID_LABEL,
+    DOMAIN_HEADER,
+    LABELS,
+    PARIS,
+    SCORE_FIELDS,
+    find_external_id,
+    normalise_name,
+    parse_rate,
+    parse_shared,
+    parse_shared_at,
+    scores_from_json,
+    scores_to_json,
+    unescape,
+)
 from enterprises.imports.tables import CellError
-from enterprises.models import Assessment, Contact, Enterprise, PixProposal
+from enterprises.models import Assessment, Contact, Enterprise, PixCampaign, PixProposal
 
-# PIX writes its dates in Paris time, whatever the server's settings.
-PARIS = ZoneInfo("Europe/Paris")
-DATE_PATTERNS = ("%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S")
-ONE_DECIMAL = Decimal("0.1")
-HUNDRED = Decimal(100)
-DOMAIN_HEADER = "% de maitrise des acquis du domaine {}"
-SCORE_FIELDS = ["overall", *(name for name, _ in PIX_DOMAINS)]
+__all__ = ["apply_pix", "confirm_proposal", "parse_rate", "prepare_pix"]
 
-# Canonical key → headers accepted (compared without case, accents or extra spaces).
-COLUMNS = {
-    "organisation": ["Nom de l'organisation"],
-    "campaign_id": ["ID Campagne"],
-    "code": ["Code", "Code de la campagne", "Code campagne"],
-    "campaign_name": ["Nom de la campagne"],
-    "target_profile": ["Parcours", "Nom du profil cible"],
-    "last_name": ["Nom du Participant"],
-    "first_name": ["Prénom du Participant"],
-    "progress": ["% de progression"],
-    "started_at": ["Date de début"],
-    "shared": ["Partage (O/N)"],
-    "shared_at": ["Date du partage"],
-    "overall": ["% maitrise de l'ensemble des acquis du profil"],
-    **{name: [DOMAIN_HEADER.format(label)] for name, label in PIX_DOMAINS},
-}
-LABELS = {key: spellings[0] for key, spellings in COLUMNS.items()}
-REQUIRED = ["code", "last_name", "first_name", "shared", "shared_at", "overall"]
+REQUIRED = ["last_name", "first_name", "shared", "shared_at", "overall"]
 # Headers of a profile-collection export (« Envoi (O/N) » is how PIX Orga names sharing there).
 PROFILE_COLLECTION = {normalise_header(h) for h in ("Envoi (O/N)", "Nombre de pix total")}
-SHARED_YES = {"oui", "o"}
-SHARED_NO = {"non", "n", "na"}
 MAX_CAMPAIGN = PixProposal._meta.get_field("campaign").max_length
 MAX_EXTERNAL_ID = PixProposal._meta.get_field("external_id").max_length
 MAX_PARTICIPANT = PixProposal._meta.get_field("participant_name").max_length
@@ -90,6 +78,7 @@ class PixImport:
     rows: list = field(default_factory=list)
     file_errors: list = field(default_factory=list)
     warnings: list = field(default_factory=list)
+    external_id_label: str = DEFAULT_EXTERNAL_ID_LABEL  # the label read (kept per campaign)
 
     def _with(self, status):
         return [row for row in self.rows if row.status == status]
@@ -151,70 +140,14 @@ class PixImport:
         return lines
 
 
-# --- Reading cells -------------------------------------------------------------------------
-
-
-def parse_shared(text):
-    """« Oui »/« O » → True; « Non »/« N »/« NA » → False."""
-    value = normalise_header(text)
-    if value in SHARED_YES:
-        return True
-    if value in SHARED_NO:
-        return False
-    if not value:
-        raise CellError("valeur manquante : « Oui » ou « Non » attendu")
-    raise CellError(f"valeur non reconnue ({text}) : « Oui » ou « Non » attendu")
-
-
-def parse_shared_at(text):
-    """An aware datetime from Paris time « JJ/MM/AAAA HH:MM »."""
-    if not text or text.upper() == "NA":
-        raise CellError("date du partage manquante pour une participation partagée")
-    for pattern in DATE_PATTERNS:
-        try:
-            naive = datetime.datetime.strptime(text, pattern)
-        except ValueError:
-            continue
-        value = naive.replace(tzinfo=PARIS)
-        if value > timezone.now():
-            raise CellError(f"date dans le futur ({text})")
-        return value
-    raise CellError(f"date illisible ({text}) : JJ/MM/AAAA HH:MM attendu")
-
-
-def parse_rate(text):
-    """A mastery rate in percent (one decimal), or None for « NA ».
-
-    PIX writes ratios (« 0,85 » is 85 %); a person types percents (« 85 % », « 85,5% »):
-    a value above 1 or followed by % is a percent."""
-    if text.upper() == "NA":
-        return None
-    cleaned = re.sub(r"[\s\u202f\xa0]", "", text)
-    percent = cleaned.endswith("%")
-    cleaned = cleaned.rstrip("%").replace(",", ".")
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        raise CellError(f"taux illisible ({text}) : « 0,85 » ou « 85 % » attendu") from None
-    if not value.is_finite():
-        raise CellError(f"taux illisible ({text}) : « 0,85 » ou « 85 % » attendu")
-    if not percent and value <= 1:
-        value *= HUNDRED
-    if not 0 <= value <= HUNDRED:
-        raise CellError(f"taux hors limites ({text}) : entre 0 et 100 % attendu")
-    return value.quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP)
-
-
-def normalise_name(text):
-    """A person's name compared without case, accents, hyphens or extra spaces."""
-    return normalise_header(text or "")
-
-
 # --- Preparing -----------------------------------------------------------------------------
 
 
-def prepare_pix(content, filename):
-    """Read and check a PIX Orga export; nothing is written. Returns a PixImport."""
+def prepare_pix(content, filename, external_id_label=None):
+    """Read and check a PIX Orga export; nothing is written. Returns a PixImport.
+
+    ``external_id_label`` is the label the campaign asks participants for; by default the
+    one kept for the file's campaign (`PixCampaign`), else « Identifiant TPE »."""
     prepared = PixImport(filename=filename)
     try:
         table = read_table(content, filename)
@@ -230,23 +163,33 @@ def prepare_pix(content, filename):
         )
         return prepared
     absent = [LABELS[key] for key in missing if key in REQUIRED]
+    if "code" in missing and "campaign_id" in missing:
+        absent.append(LABELS["code"])
     if absent:
         prepared.file_errors.append(
             "Colonne(s) obligatoire(s) absente(s) : " + ", ".join(f"« {a} »" for a in absent) + "."
         )
         return prepared
     headers = {key: header for header, key in mapping.items()}
-    # The campaign's external id has the header PIX Orga was given: the column right after
-    # « Prénom du Participant ».
-    position = table.headers.index(headers["first_name"]) + 1
-    if position >= len(table.headers) or table.headers[position] in mapping:
-        prepared.file_errors.append(
-            "Colonne de l'identifiant externe absente : elle doit suivre « "
-            f"{headers['first_name']} ». Demandez l'identifiant externe (« Identifiant TPE ») "
-            "dans les paramètres de la campagne PIX Orga."
+    if not external_id_label:
+        external_id_label = _campaign_label(table, headers)
+    prepared.external_id_label = external_id_label
+    try:
+        headers["external_id"], warning = find_external_id(
+            table.headers, mapping, external_id_label
         )
+    except CellError as error:
+        prepared.file_errors.append(f"Fichier illisible : {error}.")
         return prepared
-    headers["external_id"] = table.headers[position]
+    if warning:
+        prepared.warnings.append(warning)
+    if "code" not in headers:
+        # Exports before mid-2023 have no campaign code: PIX's campaign number stands in.
+        headers["code"] = headers["campaign_id"]
+        prepared.warnings.append(
+            "Export sans colonne « Code » (avant 2023) : la campagne est désignée par son "
+            "« ID Campagne »."
+        )
     for name, label in PIX_DOMAINS:
         if name not in headers:
             prepared.warnings.append(
@@ -258,14 +201,28 @@ def prepare_pix(content, filename):
     return prepared
 
 
+def _campaign_label(table, headers):
+    """The label kept for the file's (first) campaign, else the default."""
+    key = headers.get("code") or headers.get("campaign_id")
+    codes = [unescape(raw.get(key, "").strip()) for _, raw in table.rows[:1]]
+    label = (
+        PixCampaign.objects.filter(code__in=codes)
+        .values_list("external_id_label", flat=True)
+        .first()
+    )
+    return label or DEFAULT_EXTERNAL_ID_LABEL
+
+
 def _read_row(line, raw, headers):
     def cell(key):
         return " ".join(raw.get(headers[key], "").split())
 
     row = PixRow(line=line)
-    row.participant = f"{cell('first_name')} {cell('last_name')}".strip()
-    row.external_id = raw.get(headers["external_id"], "").strip()  # exact, only stripped
-    row.campaign = cell("code")
+    row.participant = unescape(f"{unescape(cell('first_name'))} {unescape(cell('last_name'))}")
+    row.participant = row.participant.strip()
+    # Exact, only stripped and without the apostrophe PIX adds before + - = @.
+    row.external_id = unescape(raw.get(headers["external_id"], "").strip())
+    row.campaign = unescape(cell("code"))
     try:
         row.shared = parse_shared(cell("shared"))
     except CellError as error:
@@ -476,27 +433,14 @@ def apply_pix(prepared, user=None):
                         )
                     )
             PixProposal.objects.bulk_create(proposals)
+            # The label the campaign's external id was read under, for its next files.
+            for code in sorted({row.campaign for row in prepared.rows if row.campaign}):
+                PixCampaign.objects.update_or_create(
+                    code=code, defaults={"external_id_label": prepared.external_id_label}
+                )
     except IntegrityError:
         raise ValueError(RACE_MESSAGE) from None
     return assessments, len(proposals)
-
-
-def scores_to_json(scores):
-    """{"overall": "85.0", "score_information": "70.0" or None, …}."""
-    return {key: None if scores.get(key) is None else str(scores[key]) for key in SCORE_FIELDS}
-
-
-def scores_from_json(data):
-    scores = {}
-    try:
-        for key in SCORE_FIELDS:
-            value = (data or {}).get(key)
-            scores[key] = None if value is None else Decimal(str(value))
-    except (InvalidOperation, AttributeError):
-        raise ValueError("Résultats du rapprochement illisibles.") from None
-    if scores["overall"] is None:
-        raise ValueError("Résultats du rapprochement incomplets : maîtrise globale absente.")
-    return scores
 
 
 def confirm_proposal(proposal, user, accept):

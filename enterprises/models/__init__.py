@@ -1,7 +1,7 @@
 """The TPE and what happens to them, one module per sub-domain."""
 
 from .activities import Activity, ActivityQuerySet, Participation
-from .assessments import Assessment, PixProposal, percent_field
+from .assessments import Assessment, PixCampaign, PixProposal, percent_field
 from .orientations import Assignment, assigned_organisations
 from .registry import (
     STAGE_ORDER,
@@ -28,6 +28,7 @@ __all__ = [
     "Enterprise",
     "EnterpriseQuerySet",
     "Participation",
+    "PixCampaign",
     "PixProposal",
     "StageChange",
     "StageChangeQuerySet",

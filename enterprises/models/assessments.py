@@ -126,3 +126,26 @@ class PixProposal(models.Model):
 
     def __str__(self):
         return f"{self.participant_name} → {self.contact}"
+
+
+class PixCampaign(models.Model):
+    """A PIX Orga campaign the programme imports, with the label its external id was
+    created with (the header of that column in PIX's export)."""
+
+    code = models.CharField("code de la campagne", max_length=30, unique=True)
+    external_id_label = models.CharField(
+        "libellé de l'identifiant externe",
+        max_length=100,
+        default="Identifiant TPE",
+        help_text="Tel que saisi dans les paramètres de la campagne PIX Orga : c'est l'en-tête "
+        "de la colonne de l'identifiant dans l'export des résultats.",
+    )
+    created_at = models.DateTimeField("importée la première fois le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "campagne PIX"
+        verbose_name_plural = "campagnes PIX"
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.code

@@ -182,10 +182,11 @@ def test_export_names_and_notes_only_in_my_own(client, alice, bob, mine):
     own = client.get(reverse("enterprises:activity_export"), {"mine": "1"}).content.decode(
         "utf-8-sig"
     )
-    assert "BOULANGERIE DU MAIL" in own and "'=secret" in own and "Thématiques" in own
+    assert "BOULANGERIE DU MAIL" in own and "'=secret" in own
+    assert "Thématique(s) d’accompagnement" in own
     client.force_login(bob)
     seen = client.get(reverse("enterprises:activity_export")).content.decode("utf-8-sig")
-    assert "accompagnement individuel" in seen
+    assert "Accompagnement individuel" in seen
     assert "BOULANGERIE" not in seen and "secret" not in seen
 
 

@@ -1,6 +1,7 @@
 import csv
 import datetime
 import io
+import re
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -106,19 +107,29 @@ def run_command(*args):
 
 
 def test_the_demo_export_looks_like_a_pix_orga_export(tmp_path):
-    contact = ContactFactory()
+    contact = ContactFactory(last_name="=Martin")
     data = demo_file(tmp_path, [contact]).read_bytes()
-    assert data.startswith(b"\xef\xbb\xbf")
+    assert data.startswith(b"\xef\xbb\xbf") and b"\r" not in data  # BOM, LF as PIX
     lines = data.decode("utf-8-sig").splitlines()
-    header = lines[0].split(";")
+    assert lines[0].startswith('"Nom de l\'organisation";"ID Campagne";"Code";')
+    # PIX quotes strings, writes numbers bare with a decimal comma, guards formulas.
+    assert re.search(
+        r';"\'=Martin";"[^"]+";"TPE-[0-9A-F]{8}";1;"\d\d/\d\d/\d{4} \d\d:\d\d";"Oui";', lines[1]
+    )
+    assert re.search(r";0,\d+;", lines[1]) and re.search(r'^"[^"]+";\d{6};"TPEMTP123";', lines[1])
+    header = next(csv.reader(io.StringIO(lines[0]), delimiter=";"))
     assert header[6:9] == ["Prénom du Participant", "Identifiant TPE", "% de progression"]
     assert "Palier obtenu (/5)" in header
-    shared, unshared = (dict(zip(header, line.split(";"), strict=True)) for line in lines[1:])
+    shared, unshared = (
+        dict(zip(header, row, strict=True)) for row in csv.reader(lines[1:], delimiter=";")
+    )
     assert shared["Identifiant TPE"] == contact.pix_external_id
     assert shared["Partage (O/N)"] == "Oui"
     assert "," in shared["% maitrise de l'ensemble des acquis du profil"]
     datetime.datetime.strptime(shared["Date du partage"], "%d/%m/%Y %H:%M")
     assert unshared["Partage (O/N)"] == "Non" and unshared["Date du partage"] == "NA"
+    prepared = read_demo(tmp_path / "pix.csv")
+    assert prepared.matched[0].participant == f"{contact.first_name} =Martin"
 
 
 def test_the_demo_export_is_deterministic(tmp_path):
@@ -464,13 +475,14 @@ def test_a_profile_collection_export_is_refused():
 
 
 def test_missing_columns_are_named():
-    headers = [h for h in HEADERS if h not in ("Code", "Date du partage")]
+    # « Code » may be missing (exports before 2023) but not together with « ID Campagne ».
+    headers = [h for h in HEADERS if h not in ("ID Campagne", "Code", "Date du partage")]
     row = pix_row()
-    del row[11], row[2]
+    del row[11], row[2], row[1]
     prepared = prepare_pix(pix_file(row, headers=headers), "x.csv")
     assert not prepared.ok and not prepared.rows
     assert prepared.messages() == [
-        "Colonne(s) obligatoire(s) absente(s) : « Code », « Date du partage »."
+        "Colonne(s) obligatoire(s) absente(s) : « Date du partage », « Code »."
     ]
 
 
@@ -489,7 +501,8 @@ def test_a_campaign_without_external_id_column_is_refused():
     del row[7]
     prepared = prepare_pix(pix_file(row, headers=headers), "x.csv")
     assert not prepared.ok
-    assert "identifiant externe absente" in prepared.messages()[0]
+    assert "identifiant externe « Identifiant TPE » absente" in prepared.messages()[0]
+    assert "« Prénom du Participant »" in prepared.messages()[0]
 
 
 def test_a_missing_domain_column_gives_a_warning_and_no_score(staff):

@@ -243,7 +243,12 @@ def test_statement_export_has_every_expense_and_the_totals(client, staff, conven
     assert Decimal(str(body[-1][4])) == Decimal("1300.00") and Decimal(str(body[-1][5])) == Decimal(
         "600.00"
     )
-    assert any(str(r[2]).startswith("'=cmd") for r in body)
+    # An inline string is never a formula in XLSX: kept as typed, no apostrophe.
+    assert any(r[2] == "=cmd|' /C calc'!A0" for r in body)
+    amount = sheet.cell(row=header + 2, column=5)
+    assert amount.data_type == "n" and "€" in amount.number_format
+    date = sheet.cell(row=header + 2, column=2)
+    assert date.is_date and date.number_format == "dd/mm/yyyy"
     assert any(r and r[0] == "Visa" for r in rows)
     csv = client.get(reverse("grant:statement", args=[convention.pk, "csv"])).content.decode(
         "utf-8-sig"

@@ -1,6 +1,8 @@
 import datetime
 
+import icalendar
 import pytest
+import vobject
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -36,14 +38,43 @@ def test_invited_members_see_the_meeting_and_others_get_404(client, alice, charl
     assert "Bilan" not in text(client.get(reverse("partners:meetings")))
 
 
-def test_the_ics_file_is_a_valid_event_in_utc(client, alice, meeting):
+def test_the_ics_file_is_a_valid_event_in_paris_time(client, alice, meeting):
     client.force_login(alice)
     response = client.get(reverse("partners:meeting_ics", args=[meeting.pk]))
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
     body = response.content.decode()
-    assert "DTSTART:20250304T083000Z" in body and "DTEND:20250304T100000Z" in body
+    assert "DTSTART;TZID=Europe/Paris:20250304T093000" in body
+    assert "BEGIN:VTIMEZONE" in body and body.endswith("END:VCALENDAR\r\n")
     assert "LOCATION:Tiers-lieu Gisèle-Halimi\\, Montpellier" in body
-    assert "DESCRIPTION:Chiffres\\; orientations" in body and body.endswith("END:VCALENDAR\r\n")
+    assert "DESCRIPTION:Chiffres\\; orientations" in body
+    event = icalendar.Calendar.from_ical(response.content).events[0]
+    assert event["uid"] == f"reunion-{meeting.pk}@testserver"
+    assert event.decoded("dtstart").astimezone(datetime.UTC) == datetime.datetime(
+        2025, 3, 4, 8, 30, tzinfo=datetime.UTC
+    )
+    assert event.decoded("dtend") - event.decoded("dtstart") == datetime.timedelta(minutes=90)
+    assert "dtstamp" in event
+
+
+def test_a_long_multi_line_agenda_gives_a_strictly_valid_ics(client, alice, meeting):
+    agenda = "1. Chiffres du trimestre ; bilan\r\n2. Orientations, relances\r\n" + "é" * 300
+    meeting.agenda = agenda
+    meeting.title = "Réunion; avec, des \\ caractères"
+    meeting.save()
+    client.force_login(alice)
+    content = client.get(reverse("partners:meeting_ics", args=[meeting.pk])).content
+    lines = content.split(b"\r\n")
+    assert lines[-1] == b"" and all(b"\r" not in line and b"\n" not in line for line in lines)
+    assert max(len(line) for line in lines) <= 75  # folded at 75 octets
+    expected = agenda.replace("\r\n", "\n")
+    event = icalendar.Calendar.from_ical(content).events[0]
+    assert str(event["description"]) == expected
+    assert str(event["summary"]) == "Réunion; avec, des \\ caractères"
+    # vobject parses strictly: a raw CR or an unfolded line would fail here.
+    parsed = vobject.readOne(content.decode("utf-8"), validate=True)
+    assert parsed.vevent.description.value == expected
+    assert parsed.vevent.dtstart.value.utcoffset() == datetime.timedelta(hours=1)
+    assert parsed.vevent.uid.value.endswith("@testserver")
 
 
 def test_no_ics_for_a_meeting_without_a_date(client, alice, meeting):

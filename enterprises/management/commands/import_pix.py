@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from common.commands import user_option
 from enterprises.imports.pix import apply_pix, prepare_pix
+from enterprises.imports.pix_format import DEFAULT_EXTERNAL_ID_LABEL
 
 
 class Command(BaseCommand):
@@ -20,13 +21,19 @@ class Command(BaseCommand):
         parser.add_argument(
             "--user", help="Adresse e-mail de la personne à qui attribuer l'import."
         )
+        parser.add_argument(
+            "--label",
+            help="Libellé de l'identifiant externe donné à la campagne dans PIX Orga (par "
+            "défaut celui retenu pour la campagne au dernier import, sinon "
+            f"« {DEFAULT_EXTERNAL_ID_LABEL} »). Il est conservé pour la campagne.",
+        )
 
     def handle(self, *args, **options):
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"Fichier introuvable : {path}")
         user = user_option(options["user"])
-        prepared = prepare_pix(path.read_bytes(), path.name)
+        prepared = prepare_pix(path.read_bytes(), path.name, options["label"])
         if prepared.file_errors:
             raise CommandError(
                 "Fichier inutilisable : "
