@@ -6,7 +6,7 @@ import os
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -19,6 +19,13 @@ logger = logging.getLogger(__name__)
 def home(request):
     """Staff land on « Pilotage », everyone else on « Mon espace »."""
     return redirect("grant:pilotage" if request.user.is_staff else "partners:workspace")
+
+
+@login_not_required
+def legal_page(request, template):
+    """« Accessibilité », « Mentions légales », « Données personnelles »: public, and
+    filled from settings.LEGAL so that another collectivité can publish its own."""
+    return render(request, f"legal/{template}.html")
 
 
 def _check_database():

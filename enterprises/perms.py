@@ -1,5 +1,9 @@
 """Who may do what with an enterprise: small named predicates over the visibility rule."""
 
+from functools import wraps
+
+from django.http import Http404
+
 from partners.models import Membership
 from partners.perms import WRITING_ROLES
 
@@ -43,3 +47,15 @@ def editable_enterprises(user, queryset):
         return queryset
     assigned = Assignment.objects.filter(organisation_id__in=writing_organisation_ids(user))
     return queryset.filter(Q(referent=user) | Q(pk__in=assigned.values("enterprise_id")))
+
+
+def staff_only(view):
+    """Pages for Métropole staff only (the triage of requests to join); others get 404."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_staff:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
