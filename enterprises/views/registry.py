@@ -24,6 +24,7 @@ from enterprises.forms.registry import (
     StageForm,
 )
 from enterprises.models import Activity, Assignment, Enterprise, StageChange
+from enterprises.survey_figures import answers_for
 from enterprises.views.inbox import can_assign
 
 PAGE_SIZE = 50
@@ -120,6 +121,7 @@ def enterprise_detail(request, pk):
             else None,
             "stage_form": StageForm(enterprise=enterprise) if can_edit else None,
             "timeline": timeline,
+            "survey_answers": answers_for(enterprise, request.user),
             "can_log": can_log(request.user),
             "can_assign": can_assign(request.user),
             "offer_autonomy": offer_autonomy

@@ -6,6 +6,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from common.exports import export_response
+from enterprises.survey_figures import satisfaction_summary
 from grant.charts import programme_charts
 from grant.dashboard import TABLES, DashboardFilters
 from grant.figures_cache import cached_html, cached_programme_figures
@@ -53,6 +54,7 @@ def dashboard(request):
             "query": query,
             "figures_html": cached_html(figures, query, figures_html),
             "executions": grant_executions(Convention.objects.select_related("funder")),
+            "voice": satisfaction_summary(start, end),
         },
     )
 
