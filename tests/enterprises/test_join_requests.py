@@ -3,6 +3,7 @@ staff's triage (accept, merge, refuse), the reminder and the deletion after 3 mo
 
 import datetime
 import io
+import json
 import re
 import time
 
@@ -18,10 +19,17 @@ from enterprises import join_requests
 from enterprises.enums import JoinRequestStatus, Source, Stage
 from enterprises.forms.requests import STARTED_SALT
 from enterprises.join_requests import working_days_before
-from enterprises.models import Assignment, Enterprise, JoinRequest
+from enterprises.models import Assignment, Enterprise, JoinRequest, Survey
 from partners.models import OutboundEmail
 
-from ..factories import EnterpriseFactory, OrganisationFactory, QpvFactory, text, valid_siret
+from ..factories import (
+    ContactFactory,
+    EnterpriseFactory,
+    OrganisationFactory,
+    QpvFactory,
+    text,
+    valid_siret,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -354,3 +362,23 @@ def test_refused_and_untouched_requests_are_deleted_after_three_months():
         kept_accepted.pk,
         kept_recent.pk,
     }
+
+
+def test_the_personal_data_export_includes_requests_and_answers():
+    make_request(email="Nadia@exemple.test", message="Je vends du pain.")
+    contact = ContactFactory(email="nadia@exemple.test")
+    Survey.objects.create(
+        enterprise=contact.enterprise,
+        contact=contact,
+        trigger="autonomous",
+        usefulness=4,
+        comment="Merci.",
+        answered_at=timezone.now(),
+    )
+    out = io.StringIO()
+    call_command("export_personal_data", "--email", "nadia@exemple.test", stdout=out)
+    data = json.loads(out.getvalue())
+    [request] = data["demandes « Rejoindre le parcours »"]
+    assert request["précisions"] == "Je vends du pain." and request["statut"] == "à traiter"
+    [answer] = data["avis"]
+    assert (answer["utilité"], answer["commentaire"]) == (4, "Merci.")
