@@ -23,6 +23,11 @@ def _rate(part, whole):
     return (Decimal(part) / Decimal(whole) * 100).quantize(Decimal("0.1"))
 
 
+def _percent(rate):
+    """Decimal("30.0") → « 30,0 % », as the tables show it."""
+    return f"{rate} %".replace(".", ",")
+
+
 def _answered(start, end):
     return Survey.objects.filter(usefulness__isnull=False, answered_at__date__range=(start, end))
 
@@ -112,9 +117,9 @@ def partners_to_call(start, end):
         helped = _rate(row["helped"], row["decided"])
         reasons = []
         if refusal >= settings.CALL_REFUSAL_RATE_FROM:
-            reasons.append(f"{refusal} % de refus sur {row['total']} orientations")
+            reasons.append(f"{_percent(refusal)} de refus sur {row['total']} orientations")
         if helped is not None and helped <= settings.CALL_HELPED_SHARE_UP_TO:
-            reasons.append(f"« aide proposée » pour {helped} % des orientations traitées")
+            reasons.append(f"« aide proposée » pour {_percent(helped)} des orientations traitées")
         if reasons:
             flagged[row["organisation_id"]] = reasons
     for organisation_id, figures in satisfaction.items():
@@ -123,7 +128,7 @@ def partners_to_call(start, end):
             rate <= settings.CALL_SATISFACTION_UP_TO
         ):
             flagged.setdefault(organisation_id, []).append(
-                f"{rate} % d'entrepreneurs satisfaits sur {figures['answers']} réponses"
+                f"{_percent(rate)} d'entrepreneurs satisfaits sur {figures['answers']} réponses"
             )
     names = dict(Organisation.objects.filter(pk__in=flagged).values_list("pk", "name"))
     return sorted(

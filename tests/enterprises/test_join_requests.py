@@ -382,3 +382,10 @@ def test_the_personal_data_export_includes_requests_and_answers():
     assert request["précisions"] == "Je vends du pain." and request["statut"] == "à traiter"
     [answer] = data["avis"]
     assert (answer["utilité"], answer["commentaire"]) == (4, "Merci.")
+
+
+def test_staff_find_the_queue_in_their_space(client, staff):
+    make_request()
+    client.force_login(staff)
+    page = text(client.get(reverse("partners:workspace")))
+    assert "Demandes des entrepreneurs (1 à traiter)" in page

@@ -8,11 +8,18 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
+from django.utils import timezone
 
 from enterprises.models import Assignment, Enterprise, JoinRequest, Survey
 
 from ..accessibility import assert_accessible
-from ..factories import QpvFactory, valid_siret
+from ..factories import (
+    AssignmentFactory,
+    EnterpriseFactory,
+    OrganisationFactory,
+    QpvFactory,
+    valid_siret,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -148,6 +155,7 @@ def test_the_public_pages_pass_axe(live_server, browser, width):
     context = browser.new_context(locale="fr-FR", viewport={"width": width, "height": 800})
     page = context.new_page()
     for path, heading in (
+        ("/rejoindre/", "Rejoindre le parcours numérique des TPE"),
         ("/accessibilite/", "Déclaration d'accessibilité"),
         ("/mentions-legales/", "Mentions légales"),
         ("/donnees-personnelles/", "Données personnelles"),
@@ -162,3 +170,40 @@ def test_the_public_pages_pass_axe(live_server, browser, width):
             assert page.get_by_role("contentinfo").get_by_role("link", name=link).count() == 1
         shot(page, f"{path.strip('/').replace('/', '-')}-{width}")
     context.close()
+
+
+def test_staff_pages_of_the_door_pass_axe(live_server, page, staff, client):
+    refusing = OrganisationFactory(name="Refuse souvent")
+    AssignmentFactory.create_batch(10, organisation=refusing, status="not_for_me")
+    enterprise = EnterpriseFactory()
+    Survey.objects.create(
+        enterprise=enterprise,
+        trigger="autonomous",
+        usefulness=5,
+        allowed=["visible"],
+        answered_at=timezone.now(),
+        completed_at=timezone.now(),
+    )
+    JoinRequest.objects.create(
+        first_name="Nadia",
+        last_name="Benali",
+        business_name="Boulangerie du Petit Bard",
+        commune="Montpellier",
+        channel="phone",
+        phone="06 12 34 56 78",
+        needs=["visible"],
+        consent_at=timezone.now(),
+    )
+    desk = logged_in(page, client, staff, live_server)
+    for path, heading, name in (
+        ("/espace/demandes/", "Demandes des entrepreneurs", "requests"),
+        ("/pilotage/partenaires/", "Suivi des partenaires", "partners"),
+        ("/pilotage/", "La voix des entrepreneurs", "pilotage"),
+    ):
+        desk.goto(f"{live_server.url}{path}")
+        desk.get_by_role("heading", name=heading).wait_for()
+        assert_accessible(desk)
+        shot(desk, f"staff-{name}-1280")
+        if name == "partners":
+            call_list = desk.get_by_role("region", name="À appeler cette semaine").inner_text()
+            assert "Refuse souvent" in call_list
