@@ -241,7 +241,7 @@ ASSIGNMENTS_BY_CONSEILLERS = envbool("ASSIGNMENTS_BY_CONSEILLERS", False)
 
 # Anti-spam of the public form, without a captcha (README, « Demandes des entrepreneurs »).
 JOIN_MIN_FILL_SECONDS = envint("JOIN_MIN_FILL_SECONDS", 5)
-JOIN_MAX_PER_IP_PER_HOUR = envint("JOIN_MAX_PER_IP_PER_HOUR", 5)
+JOIN_MAX_PER_IP_PER_HOUR = envint("JOIN_MAX_PER_IP_PER_HOUR", 10)
 JOIN_MAX_PER_SIRET_PER_DAY = envint("JOIN_MAX_PER_SIRET_PER_DAY", 2)
 # The communes of the territory offered on the form.
 TERRITORY_COMMUNES = envlist(

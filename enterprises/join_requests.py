@@ -43,7 +43,7 @@ def client_ip(request):
 
 
 def over_ip_limit(request):
-    """Count this submission against the visitor's address (hashed: no address is kept);
+    """Count this request against the visitor's address (hashed: no address is kept);
     True beyond JOIN_MAX_PER_IP_PER_HOUR. A cache that does not answer lets the request
     through (and says so in the log): losing a shopkeeper costs more than one spam."""
     digest = hashlib.sha256(f"{settings.SECRET_KEY}:{client_ip(request)}".encode()).hexdigest()

@@ -20,15 +20,13 @@ REFUSED = (
 )
 
 
-def _refused_by_a_rule(request):
-    """Honeypot filled, sent faster than a person types, or too many from this address."""
+def _looks_like_a_bot(request):
+    """Honeypot filled, or sent faster than a person types (or with a forged timestamp)."""
     elapsed = seconds_since(request.POST.get("started"))
-    over_limit = join_requests.over_ip_limit(request)  # counts every attempt
     return (
         bool(request.POST.get("website"))
         or elapsed is None
         or elapsed < settings.JOIN_MIN_FILL_SECONDS
-        or over_limit
     )
 
 
@@ -39,10 +37,14 @@ def join(request):
     form = JoinRequestForm(request.POST or None)
     refused = False
     if request.method == "POST":
-        refused = _refused_by_a_rule(request)
+        refused = _looks_like_a_bot(request)
         if not refused and form.is_valid():
             data = form.cleaned_data
-            if join_requests.over_siret_limit(data["siret"]):
+            # Only complete requests count against the limits: correcting a mistake
+            # several times, or a tiers-lieu's shared address, must not lock people out.
+            if join_requests.over_ip_limit(request) or join_requests.over_siret_limit(
+                data["siret"]
+            ):
                 refused = True
             else:
                 join_request = JoinRequest.objects.create(

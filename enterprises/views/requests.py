@@ -89,7 +89,7 @@ def request_accept(request, pk):
                 message=data["message"],
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            form.add_error(None, error.messages)
         else:
             text = f"« {enterprise} » {'créée' if created else 'retrouvée'}, contact ajouté"
             if assignment:

@@ -389,3 +389,10 @@ def test_staff_find_the_queue_in_their_space(client, staff):
     client.force_login(staff)
     page = text(client.get(reverse("partners:workspace")))
     assert "Demandes des entrepreneurs (1 à traiter)" in page
+
+
+def test_correcting_mistakes_does_not_count_against_the_limit(client, settings):
+    settings.JOIN_MAX_PER_IP_PER_HOUR = 1
+    for _ in range(3):
+        client.post(reverse("enterprises:join"), answers(phone=""))
+    assert client.post(reverse("enterprises:join"), answers()).status_code == 302
