@@ -16,6 +16,7 @@ from programme.models import Qpv
 
 STARTED_SALT = "enterprises.join.started"
 QPV_UNKNOWN = "inconnu"
+STARTED_MAX_AGE = 86400  # seconds
 
 
 def started_token():
@@ -24,11 +25,13 @@ def started_token():
 
 
 def seconds_since(token):
-    """Seconds since the form was shown, or None if the token was made up."""
+    """Seconds since the form was shown, or None if the token was made up or is more than
+    a day old."""
     try:
-        return time.time() - signing.loads(token or "", salt=STARTED_SALT, max_age=86400)
+        elapsed = time.time() - signing.loads(token or "", salt=STARTED_SALT)
     except signing.BadSignature:
         return None
+    return elapsed if elapsed <= STARTED_MAX_AGE else None
 
 
 def _siret_field():

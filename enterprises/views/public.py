@@ -9,7 +9,12 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from enterprises import join_requests
-from enterprises.forms.requests import JoinRequestForm, SurveyForm, seconds_since
+from enterprises.forms.requests import (
+    JoinRequestForm,
+    SurveyForm,
+    seconds_since,
+    started_token,
+)
 from enterprises.models import JoinRequest, Survey
 from enterprises.surveys import InvalidLink, survey_from_token
 
@@ -65,6 +70,11 @@ def join(request):
                 )
                 join_requests.acknowledge(join_request)
                 return redirect("enterprises:join_done")
+        if seconds_since(request.POST.get("started")) is None:
+            # A form left open for a day (or a made-up timestamp): a fresh one, so that a
+            # person can still send what they typed after reading the message.
+            form.data = form.data.copy()
+            form.data["started"] = started_token()
     return render(
         request,
         "enterprises/join.html",

@@ -396,3 +396,17 @@ def test_correcting_mistakes_does_not_count_against_the_limit(client, settings):
     for _ in range(3):
         client.post(reverse("enterprises:join"), answers(phone=""))
     assert client.post(reverse("enterprises:join"), answers()).status_code == 302
+
+
+def test_a_form_left_open_too_long_can_still_be_sent(client):
+    stale = answers(started=started(seconds_ago=2 * 86400))
+    response = client.post(reverse("enterprises:join"), stale)
+    assert alerts(response) == [REFUSED]
+    assert 'value="Boulangerie du Petit Bard"' in text(response)
+    fresh = re.search(r'name="started" value="([^"]+)"', text(response)).group(1)
+    assert fresh != stale["started"]
+    # The person reads the message and sends again a little later: it goes through.
+    stale["started"] = signing.dumps(
+        signing.loads(fresh, salt=STARTED_SALT) - 60, salt=STARTED_SALT
+    )
+    assert client.post(reverse("enterprises:join"), stale).status_code == 302
