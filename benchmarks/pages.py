@@ -39,6 +39,8 @@ def pages(staff, conseiller):
         ("pilotage", "/pilotage/", staff),
         ("admin : entreprises", "/admin/enterprises/enterprise/", staff),
         ("admin : activités", "/admin/enterprises/activity/", staff),
+        # Public (no login needed): measured with a session, which it ignores.
+        ("formulaire public « Rejoindre »", "/rejoindre/", conseiller),
     ]
 
 

@@ -134,6 +134,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "enterprises.context_processors.site",
             ],
         },
     },
@@ -220,12 +221,103 @@ CELERY_BEAT_SCHEDULE = {
         "task": "enterprises.tasks.weekly_digest",
         "schedule": crontab(hour=8, minute=15, day_of_week="mon"),
     },
+    "remind-join-requests": {
+        "task": "enterprises.tasks.remind_join_requests",
+        "schedule": crontab(hour=8, minute=30, day_of_week="mon-fri"),
+    },
+    "purge-join-requests": {
+        "task": "enterprises.tasks.purge_join_requests",
+        "schedule": crontab(hour=3, minute=30),
+    },
+    "six-month-surveys": {
+        "task": "enterprises.tasks.six_month_surveys",
+        "schedule": crontab(hour=10, minute=0),
+    },
 }
 # Whether conseillers (not only staff) may hand an enterprise to a partner.
 ASSIGNMENTS_BY_CONSEILLERS = envbool("ASSIGNMENTS_BY_CONSEILLERS", False)
 # Days a partner still sees an enterprise after declining its orientation, or after the
 # orientation expired (contacts and editing stop at once): docs/decisions/006.
 ORIENTATION_GRACE_DAYS = envint("ORIENTATION_GRACE_DAYS", 30)
+
+# --- The entrepreneurs' door: « Rejoindre le parcours » and the survey -----------------
+
+# Anti-spam of the public form, without a captcha (README, « Demandes des entrepreneurs »).
+JOIN_MIN_FILL_SECONDS = envint("JOIN_MIN_FILL_SECONDS", 5)
+JOIN_MAX_PER_IP_PER_HOUR = envint("JOIN_MAX_PER_IP_PER_HOUR", 10)
+JOIN_MAX_PER_SIRET_PER_DAY = envint("JOIN_MAX_PER_SIRET_PER_DAY", 2)
+# The communes of the territory offered on the form.
+TERRITORY_COMMUNES = envlist(
+    "TERRITORY_COMMUNES",
+    [
+        "Montpellier",
+        "Baillargues",
+        "Beaulieu",
+        "Castelnau-le-Lez",
+        "Castries",
+        "Clapiers",
+        "Cournonsec",
+        "Cournonterral",
+        "Fabrègues",
+        "Grabels",
+        "Jacou",
+        "Juvignac",
+        "Lattes",
+        "Lavérune",
+        "Le Crès",
+        "Montaud",
+        "Montferrier-sur-Lez",
+        "Murviel-lès-Montpellier",
+        "Pérols",
+        "Pignan",
+        "Prades-le-Lez",
+        "Restinclières",
+        "Saint-Brès",
+        "Saint-Drézéry",
+        "Saint-Geniès-des-Mourgues",
+        "Saint-Georges-d'Orques",
+        "Saint-Jean-de-Védas",
+        "Saussan",
+        "Sussargues",
+        "Vendargues",
+        "Villeneuve-lès-Maguelone",
+    ],
+)
+# Partners the Métropole should call (« à appeler cette semaine »): on enough cases to
+# mean something, a high refusal rate or a low share of « aide proposée », or low
+# satisfaction. Rates in percent.
+CALL_MIN_ASSIGNMENTS = envint("CALL_MIN_ASSIGNMENTS", 10)
+CALL_REFUSAL_RATE_FROM = envint("CALL_REFUSAL_RATE_FROM", 30)
+CALL_HELPED_SHARE_UP_TO = envint("CALL_HELPED_SHARE_UP_TO", 25)
+CALL_MIN_ANSWERS = envint("CALL_MIN_ANSWERS", 20)
+CALL_SATISFACTION_UP_TO = envint("CALL_SATISFACTION_UP_TO", 45)
+
+# --- Legal pages: who publishes, who to write to (another collectivité sets its own) -
+
+LEGAL = {
+    "publisher": envstr("LEGAL_PUBLISHER", "Montpellier Méditerranée Métropole"),
+    "publisher_address": envstr(
+        "LEGAL_PUBLISHER_ADDRESS", "50 place Zeus, CS 39556, 34961 Montpellier Cedex 2"
+    ),
+    "publisher_phone": envstr("LEGAL_PUBLISHER_PHONE"),
+    "publication_director": envstr(
+        "LEGAL_PUBLICATION_DIRECTOR", "le Président de Montpellier Méditerranée Métropole"
+    ),
+    "host": envstr("LEGAL_HOST", "à compléter : nom, adresse et téléphone de l'hébergeur"),
+    "contact_email": envstr("LEGAL_CONTACT_EMAIL", "parcours-tpe@montpellier3m.fr"),
+    "dpo_contact": envstr(
+        "LEGAL_DPO_CONTACT",
+        "Délégué à la protection des données de Montpellier Méditerranée Métropole, "
+        "50 place Zeus, CS 39556, 34961 Montpellier Cedex 2",
+    ),
+    "accessibility_status": envstr("LEGAL_ACCESSIBILITY_STATUS", "non conforme"),
+    "accessibility_audit": envstr(
+        "LEGAL_ACCESSIBILITY_AUDIT",
+        "Aucun audit RGAA complet n'a encore été mené. Les pages publiques sont vérifiées "
+        "automatiquement (axe) à chaque modification.",
+    ),
+    "accessibility_date": envstr("LEGAL_ACCESSIBILITY_DATE", "décembre 2026"),
+}
 
 # --- Authentication ------------------------------------------------------------
 

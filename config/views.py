@@ -6,7 +6,7 @@ import os
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -22,6 +22,13 @@ def home(request):
     if request.user.is_staff:
         return redirect("grant:pilotage")
     return redirect("grant:funder" if is_funder(request.user) else "partners:workspace")
+
+
+@login_not_required
+def legal_page(request, template):
+    """« Accessibilité », « Mentions légales », « Données personnelles »: public, and
+    filled from settings.LEGAL so that another collectivité can publish its own."""
+    return render(request, f"legal/{template}.html")
 
 
 def _check_database():

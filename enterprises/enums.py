@@ -25,6 +25,7 @@ class Source(models.TextChoices):
     TERRAIN = "terrain", "repérage terrain"
     PARTENAIRE = "partenaire", "orientée par un partenaire"
     DEMANDE = "demande", "demande de l'entreprise"
+    EN_LIGNE = "en_ligne", "demande en ligne"
     DEMO = "demo", "données de démonstration"
 
 
@@ -158,3 +159,49 @@ PIX_DOMAINS = [
 
 DURATION_PRESETS = [15, 30, 45, 60, 90, 120]
 MAX_DURATION = 8 * 60  # a session or workshop of more than a working day is a typo
+
+
+class Need(models.TextChoices):
+    """What an entrepreneur wants help with, in plain words (the programme's TPE themes):
+    asked on the public form, and again in the survey (« what it allowed you to do »)."""
+
+    VISIBLE = "visible", "être visible en ligne (fiche sur les cartes, avis, annuaires)"
+    SITE = "site", "avoir ou mettre à jour un site internet"
+    RESEAUX = "reseaux", "utiliser les réseaux sociaux pour mon activité"
+    VENDRE = "vendre", "vendre ou être payé en ligne"
+    DEMARCHES = "demarches", "faire mes démarches en ligne (URSSAF, impôts, marchés)"
+    GERER = "gerer", "gérer, facturer, tenir mes comptes avec des outils numériques"
+    SECURISER = "securiser", "sécuriser mes comptes et mes données, faire des sauvegardes"
+    OUTILS = "outils", "mieux utiliser mon ordinateur, mon téléphone, ma messagerie"
+    AUTRE = "autre", "autre chose"
+
+
+class ContactChannel(models.TextChoices):
+    PHONE = "phone", "par téléphone"
+    EMAIL = "email", "par e-mail"
+
+
+class TimeSlot(models.TextChoices):
+    MORNING = "matin", "le matin (9 h – 12 h)"
+    NOON = "midi", "à midi (12 h – 14 h)"
+    AFTERNOON = "apres_midi", "l'après-midi (14 h – 18 h)"
+    EVENING = "soir", "en fin de journée (après 18 h)"
+    SATURDAY = "samedi", "le samedi"
+
+
+class JoinRequestStatus(models.TextChoices):
+    NEW = "new", "à traiter"
+    ACCEPTED = "accepted", "acceptée"
+    MERGED = "merged", "rattachée à une entreprise connue"
+    REFUSED = "refused", "refusée"
+
+
+class SurveyTrigger(models.TextChoices):
+    CLOSED = "closed", "orientation clôturée par le partenaire"
+    AUTONOMOUS = "autonomous", "parcours arrivé à « autonome »"
+    SIX_MONTHS = "six_months", "six mois après « autonome »"
+
+
+class Recontacted(models.TextChoices):
+    YES = "yes", "oui"
+    NO = "no", "non"

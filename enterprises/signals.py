@@ -7,3 +7,7 @@ from the data (the « Pilotage » figures in grant) without this app importing t
 from django.dispatch import Signal
 
 records_changed = Signal()
+
+# Sent by Assignment.close() once the partner has closed an orientation (the survey to the
+# entrepreneur hangs on it: enterprises.surveys).
+assignment_closed = Signal()

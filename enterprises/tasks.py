@@ -1,5 +1,6 @@
 from celery import shared_task
 
+from . import join_requests, surveys
 from .notifications import send_reminders, send_weekly_digests
 
 
@@ -13,3 +14,21 @@ def remind_partners():
 def weekly_digest():
     """Weekly (Celery beat): the digest for members who chose it."""
     return send_weekly_digests()
+
+
+@shared_task
+def remind_join_requests():
+    """Daily (Celery beat): tell staff about requests to join untouched for 5 working days."""
+    return join_requests.remind_staff()
+
+
+@shared_task
+def purge_join_requests():
+    """Daily (Celery beat): delete requests refused or untouched for 3 months."""
+    return join_requests.purge()
+
+
+@shared_task
+def six_month_surveys():
+    """Daily (Celery beat): the survey six months after « autonome »."""
+    return surveys.send_six_month_surveys()

@@ -2,7 +2,9 @@ from django.urls import path
 
 from enterprises.views import activities as activity_views
 from enterprises.views import inbox as inbox_views
+from enterprises.views import public as public_views
 from enterprises.views import registry as views
+from enterprises.views import requests as request_views
 
 app_name = "enterprises"
 
@@ -32,6 +34,14 @@ urlpatterns = [
     path(
         "espace/orientations/<int:pk>/confier/", inbox_views.hand_over, name="assignment_hand_over"
     ),
+    path("rejoindre/", public_views.join, name="join"),
+    path("rejoindre/merci/", public_views.join_done, name="join_done"),
+    path("avis/<str:token>/", public_views.survey, name="survey"),
+    path("espace/demandes/", request_views.request_list, name="requests"),
+    path("espace/demandes/<int:pk>/", request_views.request_detail, name="request_detail"),
+    path("espace/demandes/<int:pk>/accepter/", request_views.request_accept, name="request_accept"),
+    path("espace/demandes/<int:pk>/rattacher/", request_views.request_merge, name="request_merge"),
+    path("espace/demandes/<int:pk>/refuser/", request_views.request_refuse, name="request_refuse"),
     path("activites/", activity_views.activity_home, name="activity_home"),
     path("activites/atelier/", activity_views.log_workshop, name="log_workshop"),
     path("activites/export/", activity_views.activity_export, name="activity_export"),

@@ -1,23 +1,7 @@
 """Who may do what with the grant: small named predicates."""
 
-from functools import wraps
-
-from django.http import Http404
-
 from partners.models import Organisation
 from partners.perms import can_manage_members, manageable_organisations
-
-
-def staff_only(view):
-    """Grant pages and files are for Métropole staff only; others get 404."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_staff:
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def can_see_organisation_statistics(user, organisation):

@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from enterprises.models import JoinRequest
 from grant.models import Report, ResearchJob, Study
 from partners.enums import Role
 from partners.models import Meeting, Membership
@@ -48,6 +49,13 @@ PUBLIC = {
     "partners:accept_invitation",
     "healthz",
     "admin:login",  # wrapped by secure_admin_login: sends to account_login
+    # The entrepreneurs' door and the pages a public body owes its visitors.
+    "enterprises:join",
+    "enterprises:join_done",
+    "enterprises:survey",
+    "accessibility",
+    "legal_notice",
+    "privacy",
 }
 
 
@@ -74,6 +82,7 @@ class World:
     meeting_document: object = None
     report: object = None
     funder: object = None
+    join_request: object = None
 
 
 @dataclass
@@ -149,6 +158,17 @@ SPECS = {
     "enterprises:contact_create": Spec(lambda w: {"pk": w.enterprise.pk}, write=True),
     "enterprises:contact_edit": Spec(
         lambda w: {"pk": w.enterprise.pk, "contact_pk": w.contact.pk}, write=True
+    ),
+    # The triage of requests to join is staff's.
+    "enterprises:request_detail": Spec(lambda w: {"pk": w.join_request.pk}, owner="staff"),
+    "enterprises:request_accept": Spec(
+        lambda w: {"pk": w.join_request.pk}, write=True, owner="staff"
+    ),
+    "enterprises:request_merge": Spec(
+        lambda w: {"pk": w.join_request.pk}, write=True, owner="staff"
+    ),
+    "enterprises:request_refuse": Spec(
+        lambda w: {"pk": w.join_request.pk}, write=True, owner="staff"
     ),
     "partners:invite": Spec(lambda w: {"pk": w.organisation_a.pk}, write=True, owner="org_admin"),
     "partners:change_role": Spec(
@@ -270,6 +290,15 @@ def world(alice, bob, charlie, org_admin, organisation_a, staff, funder):
             status="done",
             pdf=SimpleUploadedFile("r.pdf", b"%PDF-1.4 rapport"),
             transmitted_at=timezone.now(),
+        ),
+        join_request=JoinRequest.objects.create(
+            first_name="Nadia",
+            last_name="Benali",
+            business_name="Boulangerie du Petit Bard",
+            commune="Montpellier",
+            channel="phone",
+            phone="06 12 34 56 78",
+            consent_at=timezone.now(),
         ),
     )
     world.funder = funder

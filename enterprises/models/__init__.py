@@ -15,6 +15,8 @@ from .registry import (
     new_pix_external_id,
     visible_ids,
 )
+from .requests import JoinRequest
+from .surveys import Survey
 
 __all__ = [
     "STAGE_ORDER",
@@ -27,11 +29,13 @@ __all__ = [
     "Contact",
     "Enterprise",
     "EnterpriseQuerySet",
+    "JoinRequest",
     "Participation",
     "PixCampaign",
     "PixProposal",
     "StageChange",
     "StageChangeQuerySet",
+    "Survey",
     "assigned_organisations",
     "new_pix_external_id",
     "percent_field",

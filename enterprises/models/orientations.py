@@ -14,6 +14,7 @@ from enterprises.enums import (
     AssignmentStatus,
     DeclineReason,
 )
+from enterprises.signals import assignment_closed
 from partners.models import Membership, Organisation
 
 from .registry import Enterprise
@@ -137,6 +138,7 @@ class Assignment(models.Model):
         self.status, self.closed_at, self.closing_note = outcome, timezone.now(), note
         self._history_user = by
         self.save()
+        assignment_closed.send(sender=Assignment, assignment=self)
 
     def decline(self, reason, *, by, note=""):
         self._require(AssignmentStatus.QUO, AssignmentStatus.TAKING_CARE, doing="la refuser")

@@ -23,6 +23,7 @@ from enterprises.forms.registry import (
     StageForm,
 )
 from enterprises.models import Activity, Assignment, Enterprise, StageChange
+from enterprises.survey_figures import answers_for
 
 PAGE_SIZE = 50
 
@@ -114,6 +115,7 @@ def enterprise_detail(request, pk):
             "may_see_contacts": may_see_contacts,
             "stage_form": StageForm(enterprise=enterprise) if can_edit else None,
             "timeline": timeline,
+            "survey_answers": answers_for(enterprise, request.user),
             "can_log": perms.can_log_activity(request.user),
             "can_assign": perms.can_assign(request.user),
             "offer_autonomy": offer_autonomy

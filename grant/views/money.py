@@ -8,6 +8,7 @@ from django.utils import timezone
 from common.exports import export_response
 from common.files import private_file_response
 from common.formatting import CENT
+from common.perms import staff_only
 from common.tabular import Column
 from grant.enums import FinancialEventKind
 from grant.forms import (
@@ -32,7 +33,6 @@ from grant.models import (
     save_disbursement,
     save_expense,
 )
-from grant.perms import staff_only
 
 
 @staff_only

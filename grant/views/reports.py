@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from common.exports import XLSX_TYPE
 from common.files import private_file_response
+from common.perms import staff_only
 from grant.enums import FinancialEventKind, ReportStatus
 from grant.forms import (
     ReportForm,
@@ -18,7 +19,6 @@ from grant.models import (
     FinancialEvent,
     Report,
 )
-from grant.perms import staff_only
 from grant.tasks import generate_report
 
 

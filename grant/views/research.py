@@ -10,9 +10,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from common.files import private_file_response
+from common.perms import staff_only
 from grant.enums import ResearchJobStatus
 from grant.models import ResearchExportEvent, ResearchJob, Study
-from grant.perms import staff_only
 from grant.tasks import export_research
 
 STEPS = {

@@ -1,17 +1,20 @@
 """« Mes statistiques » and a structure's statistics, from the indicators module."""
 
 from django import forms
+from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from common.perms import staff_only
 from enterprises.models import Activity
+from enterprises.survey_figures import partners_to_call, satisfaction_by_organisation
 from grant.charts import charts
 from grant.indicators import (
     activity_figures,
     partner_followup,
 )
-from grant.perms import can_see_organisation_statistics, staff_only, statistics_organisations
+from grant.perms import can_see_organisation_statistics, statistics_organisations
 from partners.models import Organisation
 
 
@@ -86,8 +89,26 @@ def partners_followup(request):
     """Staff's follow-up of the partners: how they answer the enterprises handed to them."""
     form = PeriodForm(request.GET or None)
     start, end = form.period()
+    rows = partner_followup(start, end)
+    # The entrepreneurs' answers beside the partners' own figures (enterprises.survey_figures).
+    satisfaction = satisfaction_by_organisation(start, end)
+    for row in rows:
+        row["satisfaction"] = satisfaction.get(row.get("organisation_id"), {})
     return render(
         request,
         "grant/partners.html",
-        {"form": form, "start": start, "end": end, "rows": partner_followup(start, end)},
+        {
+            "form": form,
+            "start": start,
+            "end": end,
+            "rows": rows,
+            "to_call": partners_to_call(start, end),
+            "thresholds": {
+                "min_assignments": settings.CALL_MIN_ASSIGNMENTS,
+                "refusal_from": settings.CALL_REFUSAL_RATE_FROM,
+                "helped_up_to": settings.CALL_HELPED_SHARE_UP_TO,
+                "min_answers": settings.CALL_MIN_ANSWERS,
+                "satisfaction_up_to": settings.CALL_SATISFACTION_UP_TO,
+            },
+        },
     )

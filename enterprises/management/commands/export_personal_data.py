@@ -3,7 +3,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 from django.core.serializers.json import DjangoJSONEncoder
 
-from enterprises.models import Contact
+from enterprises.models import Contact, JoinRequest, Survey
 from partners.models import User
 
 
@@ -18,9 +18,45 @@ class Command(BaseCommand):
         email = options["email"].strip().lower()
         contacts = Contact.objects.filter(email__iexact=email).select_related("enterprise")
         user = User.objects.filter(email__iexact=email).first()
-        if not contacts and user is None:
+        join_requests = JoinRequest.objects.filter(email__iexact=email)
+        if not contacts and user is None and not join_requests:
             raise CommandError(f"Aucune donnée pour {email}.")
-        data = {"adresse": email, "contacts": [], "compte": None}
+        data = {
+            "adresse": email,
+            "contacts": [],
+            "compte": None,
+            "demandes « Rejoindre le parcours »": [
+                {
+                    "reçue le": r.created_at,
+                    "prénom": r.first_name,
+                    "nom": r.last_name,
+                    "fonction": r.role,
+                    "entreprise": r.business_name,
+                    "SIRET": r.siret,
+                    "commune": r.commune,
+                    "besoins": r.get_needs_display(),
+                    "précisions": r.message,
+                    "téléphone": r.phone,
+                    "créneaux": r.get_time_slots_display(),
+                    "consentement donné le": r.consent_at,
+                    "statut": r.get_status_display(),
+                    "motif du refus": r.refusal_reason,
+                }
+                for r in join_requests
+            ],
+            "avis": [
+                {
+                    "envoyé le": s.sent_at,
+                    "après": s.get_trigger_display(),
+                    "utilité": s.usefulness,
+                    "recontacté·e": s.get_recontacted_display(),
+                    "cela a permis de": s.get_allowed_display(),
+                    "commentaire": s.comment,
+                    "commentaire visible du partenaire": s.comment_shareable,
+                }
+                for s in Survey.objects.filter(contact__in=contacts)
+            ],
+        }
         for contact in contacts:
             data["contacts"].append(
                 {
