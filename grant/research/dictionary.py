@@ -64,6 +64,16 @@ COLUMNS = {
         ("mois", MONTH),
         ("jours_avant_prise_en_charge", "jours entre l'orientation et la prise en charge"),
     ],
+    "enquetes.csv": [
+        ("entreprise", PSEUDONYM),
+        ("declencheur", "envoyée après : closed (orientation clôturée), autonomous, six_months"),
+        ("type_structure", "type de la structure concernée, pour une orientation clôturée"),
+        ("mois", MONTH),
+        ("repondu", "1 si la personne a répondu, 0 sinon"),
+        ("recontacte", "yes / no : a-t-elle été recontactée"),
+        ("utilite", "utilité de l'accompagnement, de 1 à 5"),
+        ("permis", "usages permis (codes séparés par « | ») ; jamais de commentaire"),
+    ],
     "agregats.csv": [
         ("dimension", "qpv, section_naf, etape_fin_periode ou action"),
         ("valeur", "valeur de la dimension ; TOTAL pour la ligne de total"),

@@ -24,6 +24,7 @@ from enterprises.models import (
     Enterprise,
     Participation,
     StageChange,
+    Survey,
 )
 
 from ..enums import ResearchEventKind
@@ -186,6 +187,32 @@ def build_dataset(study, start, end, directory, by=None, progress=None):
             "taken_at",
         )
     ]
+    surveys = [
+        {
+            "entreprise": ids[v["enterprise_id"]],
+            "declencheur": v["trigger"],
+            "type_structure": v["organisation__kind"] or "",
+            "mois": _month(v["sent_at"]),
+            "repondu": 1 if v["answered_at"] else 0,
+            "recontacte": v["recontacted"],
+            "utilite": v["usefulness"],
+            "permis": "|".join(v["allowed"] or []),
+        }
+        for v in Survey.objects.filter(
+            sent_at__date__gte=start, sent_at__date__lte=end, enterprise_id__in=ids.keys()
+        )
+        .order_by("enterprise_id", "sent_at", "id")
+        .values(
+            "enterprise_id",
+            "trigger",
+            "organisation__kind",
+            "sent_at",
+            "answered_at",
+            "recontacted",
+            "usefulness",
+            "allowed",
+        )
+    ]
     progress(75)
 
     by_enterprise = defaultdict(lambda: [0, 0])
@@ -251,6 +278,7 @@ def build_dataset(study, start, end, directory, by=None, progress=None):
         "themes_par_mois.csv": themes,
         "diagnostics.csv": diagnostics,
         "orientations.csv": orientations,
+        "enquetes.csv": surveys,
         "agregats.csv": aggregates,
         "evaluation_avant_apres.csv": evaluation,
     }

@@ -26,6 +26,7 @@ NOT_READ = {
     "partners.MeetingDocument": "documents de réunion",
     "programme.Programme": "un seul programme",
     "programme.Place": "lieux (adresses, coordonnées)",
+    "enterprises.PixCampaign": "campagnes PIX : codes et libellés",
     "enterprises.PixProposal": "résultats PIX en attente (noms des participants)",
     "grant.FinancialEvent": "journal financier",
     "grant.Convention": "convention : hors du champ de l'évaluation",
@@ -37,6 +38,7 @@ NOT_READ = {
     "grant.Study": "études : la clé ne sort jamais",
     "grant.ResearchExportEvent": "journal des exports",
     "grant.ResearchJob": "demandes d'export",
+    "enterprises.JoinRequest": "demandes d'adhésion : identité et coordonnées, effacées à 3 mois",
 }
 
 FIELDS = {
@@ -161,6 +163,22 @@ FIELDS = {
         "expired_at": (DROP, "date exacte"),
         "reminders_sent": (DROP, "non retenu"),
         "closing_note": (DROP, "texte libre"),
+    },
+    "enterprises.Survey": {
+        "id": (DROP, "identifiant technique"),
+        "enterprise": (PSEUDONYM, "pseudonyme de l'entreprise"),
+        "contact": (DROP, "personne"),
+        "trigger": (EXPORT, "moment de l'envoi"),
+        "assignment": (DROP, "identifiant technique"),
+        "organisation": (COARSEN, "type de structure seulement"),
+        "sent_at": (COARSEN, "année-mois"),
+        "answered_at": (COARSEN, "répondu ou non"),
+        "completed_at": (DROP, "date exacte"),
+        "recontacted": (EXPORT, "oui / non"),
+        "usefulness": (EXPORT, "note de 1 à 5"),
+        "allowed": (EXPORT, "codes des usages permis"),
+        "comment": (DROP, "texte libre : jamais exporté"),
+        "comment_shareable": (DROP, "sans objet sans le commentaire"),
     },
     "partners.Organisation": {
         "id": (DROP, "identifiant technique"),

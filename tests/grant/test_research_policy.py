@@ -12,7 +12,7 @@ APPS = ["common", "partners", "programme", "enterprises", "grant"]
 # text, people and their exact dates.
 PERSONAL = re.compile(
     r"name|email|phone|address|postcode|commune|latitude|longitude|siret|siren|note|message|"
-    r"comment|description|detail|ip_address|first|last|by$|author|referent|contact|user|"
+    r"comment|description|detail|ip_address|first|last|by$|author|referent|(^|_)contacts?($|_)|user|"
     r"subject|body|minutes|agenda|text|title|reason_text|supplier|consent|external_id"
 )
 
