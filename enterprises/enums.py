@@ -155,3 +155,14 @@ PIX_DOMAINS = [
 
 DURATION_PRESETS = [15, 30, 45, 60, 90, 120]
 MAX_DURATION = 8 * 60  # a session or workshop of more than a working day is a typo
+
+
+class AccessRequestStatus(models.TextChoices):
+    PENDING = "pending", "en attente"
+    ACCEPTED = "accepted", "acceptée"
+    REFUSED = "refused", "refusée"
+
+
+class AccessOutcome(models.TextChoices):
+    ORIENTATION = "orientation", "orientation vers la structure du demandeur"
+    REFERENT = "referent", "demandeur nommé référent"

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from enterprises.views import access as access_views
 from enterprises.views import activities as activity_views
 from enterprises.views import inbox as inbox_views
 from enterprises.views import registry as views
@@ -31,6 +32,17 @@ urlpatterns = [
     path("espace/orientations/<int:pk>/decliner/", inbox_views.decline, name="assignment_decline"),
     path(
         "espace/orientations/<int:pk>/confier/", inbox_views.hand_over, name="assignment_hand_over"
+    ),
+    path("espace/demandes-acces/", access_views.access_requests, name="access_requests"),
+    path(
+        "espace/demandes-acces/nouvelle/",
+        access_views.access_request_create,
+        name="access_request",
+    ),
+    path(
+        "espace/demandes-acces/<int:pk>/decider/",
+        access_views.access_request_decide,
+        name="access_request_decide",
     ),
     path("activites/", activity_views.activity_home, name="activity_home"),
     path("activites/atelier/", activity_views.log_workshop, name="log_workshop"),

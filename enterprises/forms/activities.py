@@ -43,6 +43,17 @@ def terms(family):
 class ActivityForm(forms.ModelForm):
     """One form for both kinds; `kind` decides which fields it shows and checks."""
 
+    # Fields drawn as a group of radio buttons or check boxes (a fieldset with a legend).
+    # A list, not a string: `"place" in "… place_type …"` was true and drew the « Lieu »
+    # select as an empty group of choices, so the usual place could never be saved.
+    choice_fields = [
+        "themes",
+        "equipment",
+        "duration_preset",
+        "place_type",
+        "autonomy",
+    ]
+
     duration_preset = forms.ChoiceField(
         label="Durée",
         widget=forms.RadioSelect,
@@ -57,18 +68,6 @@ class ActivityForm(forms.ModelForm):
     )
     participants = forms.ModelMultipleChoiceField(
         label="Entreprises invitées",
-        queryset=Enterprise.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    absent = forms.ModelMultipleChoiceField(
-        label="Dont absentes",
-        queryset=Enterprise.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    excused = forms.ModelMultipleChoiceField(
-        label="Dont excusées",
         queryset=Enterprise.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -111,6 +110,7 @@ class ActivityForm(forms.ModelForm):
 
     def __init__(self, *args, user, kind, enterprise=None, visible=None, **kwargs):
         self.user, self.kind, self.enterprise = user, kind, enterprise
+        self.initial_attendance = {}
         super().__init__(*args, **kwargs)
         f = self.fields
         f["themes"].queryset = Term.objects.filter(
@@ -131,16 +131,20 @@ class ActivityForm(forms.ModelForm):
         f["place_type"].choices = PlaceType.choices
         f["autonomy"].empty_label = None
         f["anonymous_count"].label = "Participants anonymes (sans entreprise enregistrée)"
+        f["place"].label = "Lieu d'activité"
+        f["place"].help_text = "Pour un lieu d'activité (tiers-lieu, permanence…)."
+        f["place_commune"].help_text = "Pour un autre lieu."
         if kind == ActivityKind.INDIVIDUEL:
-            for name in ("title", "level", "anonymous_count", "participants", "absent", "excused"):
+            for name in ("title", "level", "anonymous_count", "participants"):
                 del f[name]
             f["autonomy"].required = True
         else:
             for name in ("autonomy", "referral_structure", "referral_organisation"):
                 del f[name]
             pool = visible if visible is not None else Enterprise.objects.none()
-            for name in ("participants", "absent", "excused"):
-                f[name].queryset = pool
+            f["participants"].queryset = pool.select_related("qpv").only(
+                "name", "trade_name", "qpv__name"
+            )
             f["title"].required = True
         if f["organisation"].queryset.count() <= 1 and not self.is_bound:
             f["organisation"].widget = forms.HiddenInput()
@@ -153,12 +157,7 @@ class ActivityForm(forms.ModelForm):
             if kind == ActivityKind.COLLECTIF:
                 participations = list(self.instance.participations.all())
                 self.initial["participants"] = [p.enterprise_id for p in participations]
-                self.initial["absent"] = [
-                    p.enterprise_id for p in participations if p.attendance == Attendance.ABSENT
-                ]
-                self.initial["excused"] = [
-                    p.enterprise_id for p in participations if p.attendance == Attendance.EXCUSE
-                ]
+                self.initial_attendance = {p.enterprise_id: p.attendance for p in participations}
 
     def _set_defaults(self):
         """Today, and the author's usual place, duration and themes (their last activity)."""
@@ -222,6 +221,12 @@ class ActivityForm(forms.ModelForm):
         place_type = cleaned.get("place_type")
         if place_type == PlaceType.LIEU_ACTIVITE and not cleaned.get("place"):
             self.add_error("place", "Choisissez le lieu.")
+        elif place_type and place_type != PlaceType.LIEU_ACTIVITE:
+            # A registered place only goes with « lieu d'activité »: a place left selected
+            # under another type would record a type and a place that contradict.
+            cleaned["place"] = None
+        if place_type != PlaceType.AUTRE:
+            cleaned["place_commune"] = ""
         if place_type == PlaceType.AUTRE and not cleaned.get("place_commune"):
             self.add_error("place_commune", "Indiquez la commune du lieu.")
         if self.kind == ActivityKind.COLLECTIF:
@@ -231,24 +236,36 @@ class ActivityForm(forms.ModelForm):
                     "Un atelier a au moins un participant : cochez une entreprise ou indiquez "
                     "le nombre de participants anonymes."
                 )
-            for name in ("absent", "excused"):
-                outside = set(cleaned.get(name) or []) - set(participants)
-                if outside:
-                    self.add_error(name, "Cochez aussi ces entreprises parmi les invitées.")
         return cleaned
+
+    def _attendance_of(self, enterprise_id):
+        """The attendance chosen for one enterprise of the workshop (present by default)."""
+        if self.is_bound:
+            value = self.data.get(f"attendance-{enterprise_id}")
+            return value if value in Attendance.values else Attendance.PRESENT
+        return self.initial_attendance.get(enterprise_id, Attendance.PRESENT)
+
+    def participant_rows(self):
+        """One row per enterprise the author may invite: checked or not, and its attendance.
+        The workshop form lists each enterprise once, with its attendance beside it."""
+        field = self["participants"]
+        checked = {str(value) for value in (field.value() or [])}
+        return [
+            {
+                "id": enterprise.pk,
+                "label": str(enterprise),
+                "qpv": enterprise.qpv.name if enterprise.qpv_id else "hors QPV",
+                "checked": str(enterprise.pk) in checked,
+                "attendance": self._attendance_of(enterprise.pk),
+            }
+            for enterprise in self.fields["participants"].queryset
+        ]
 
     def attendance(self):
         """{enterprise: attendance} for the activity's participations."""
         if self.kind == ActivityKind.INDIVIDUEL:
             return {self.enterprise: Attendance.PRESENT}
-        absent = set(self.cleaned_data.get("absent") or [])
-        excused = set(self.cleaned_data.get("excused") or [])
-        result = {}
-        for enterprise in self.cleaned_data.get("participants") or []:
-            if enterprise in excused:
-                result[enterprise] = Attendance.EXCUSE
-            elif enterprise in absent:
-                result[enterprise] = Attendance.ABSENT
-            else:
-                result[enterprise] = Attendance.PRESENT
-        return result
+        return {
+            enterprise: self._attendance_of(enterprise.pk)
+            for enterprise in self.cleaned_data.get("participants") or []
+        }
