@@ -156,9 +156,18 @@ class AccessRequestForm(forms.ModelForm):
         field.queryset = organisations
         field.label = "Pour la structure"
         field.empty_label = None
-        if organisations.count() <= 1 and not self.is_bound:
+        field.required = False  # defaults to the requester's (first) organisation
+        self.initial.setdefault("organisation", organisations.first())
+        if organisations.count() <= 1:
             field.widget = forms.HiddenInput()
-            self.initial.setdefault("organisation", organisations.first())
+
+    def clean_organisation(self):
+        organisation = (
+            self.cleaned_data.get("organisation") or self.fields["organisation"].queryset.first()
+        )
+        if organisation is None:
+            raise forms.ValidationError("Vous n'êtes membre actif d'aucune structure.")
+        return organisation
 
     def clean_siret(self):
         siret = normalise_siret(self.cleaned_data["siret"])
