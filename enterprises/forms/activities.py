@@ -131,7 +131,7 @@ class ActivityForm(forms.ModelForm):
         f["place_type"].choices = PlaceType.choices
         f["autonomy"].empty_label = None
         f["anonymous_count"].label = "Participants anonymes (sans entreprise enregistrée)"
-        f["place"].label = "Lieu d'activité"
+        f["place"].label = "Lieu"
         f["place"].help_text = "Pour un lieu d'activité (tiers-lieu, permanence…)."
         f["place_commune"].help_text = "Pour un autre lieu."
         if kind == ActivityKind.INDIVIDUEL:
