@@ -65,6 +65,7 @@ def test_a_conseillers_day(live_server, browser, staff, day, size):
     page.get_by_label("Nom ou SIRET").fill("boulang")
     page.get_by_role("button", name="Rechercher").click()
     page.get_by_text("1 entreprise", exact=True).wait_for()
+    keep_screenshot(page, f"conseiller-{size}-list")
     for column in ("Étape", "Suivi"):  # every column readable, also at 360 px
         cell = page.locator(f"td[data-label='{column}']").first
         box = cell.bounding_box()
@@ -121,6 +122,7 @@ def test_a_conseillers_day(live_server, browser, staff, day, size):
     search.fill("")
     page.get_by_label("Participants anonymes").fill("3")
     checked(page)
+    keep_screenshot(page, f"conseiller-{size}-workshop")
     page.get_by_role("button", name="Enregistrer").click()
     page.get_by_text("Atelier « Facturation électronique » enregistré.").wait_for()
     checked(page)
