@@ -2,6 +2,7 @@
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from enterprises.enums import AccessRequestStatus, AssignmentStatus
@@ -181,3 +182,12 @@ def test_others_cannot_decide_nor_see_others_requests(client, alice, charlie, bo
     assert "Confidentiel" not in text(client.get(reverse("enterprises:access_requests")))
     client.force_login(bob)  # a lecteur writes nothing, not even a request
     assert client.get(reverse("enterprises:access_request")).status_code == 403
+
+
+def test_the_model_refuses_a_full_width_duplicate_as_the_admin_does(db):
+    siret = valid_siret(13)
+    EnterpriseFactory(siret=siret)
+    duplicate = Enterprise(siret=siret.translate(FULL_WIDTH), name="DOUBLON", source="terrain")
+    with pytest.raises(ValidationError) as error:
+        duplicate.full_clean()
+    assert "siret" in error.value.message_dict
