@@ -167,6 +167,7 @@ def test_a_conseillers_day(live_server, browser, staff, day, size):
     page.get_by_label("Pourquoi demandez-vous l'accès ?").fill(
         "Le gérant est venu à ma permanence et veut être accompagné."
     )
+    keep_screenshot(page, f"conseiller-{size}-access-request")
     page.get_by_role("button", name="Envoyer la demande").click()
     page.get_by_text("Demande transmise à la Métropole").wait_for()
     assert "TRAITEUR" not in page.content()
@@ -180,6 +181,7 @@ def test_a_conseillers_day(live_server, browser, staff, day, size):
     desk.get_by_role("link", name="Demandes d'accès aux entreprises").click()
     desk.get_by_role("link", name="TRAITEUR IMPORTÉ").wait_for()
     checked(desk)
+    keep_screenshot(desk, f"staff-access-requests-{size}")
     desk.get_by_label("Accepter : orienter vers sa structure").check()
     desk.get_by_role("button", name="Enregistrer la décision").click()
     desk.get_by_text("le demandeur est prévenu par e-mail").wait_for()
