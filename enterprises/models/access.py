@@ -75,7 +75,9 @@ class AccessRequest(models.Model):
         return Enterprise.objects.filter(siret=self.siret).first()
 
     def _require_pending(self):
-        if self.status != AccessRequestStatus.PENDING:
+        """Lock the row, so that two staff deciding at once cannot both act on it."""
+        current = AccessRequest.objects.select_for_update().get(pk=self.pk)
+        if current.status != AccessRequestStatus.PENDING:
             raise ValidationError("Cette demande a déjà été traitée.")
 
     @transaction.atomic
@@ -120,6 +122,7 @@ class AccessRequest(models.Model):
         self.decided_by, self.decided_at = by, timezone.now()
         self.save()
 
+    @transaction.atomic
     def refuse(self, reason, *, by):
         self._require_pending()
         if not reason.strip():

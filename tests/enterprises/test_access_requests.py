@@ -191,3 +191,20 @@ def test_the_model_refuses_a_full_width_duplicate_as_the_admin_does(db):
     with pytest.raises(ValidationError) as error:
         duplicate.full_clean()
     assert "siret" in error.value.message_dict
+
+
+def test_a_request_is_decided_once(client, alice, staff):
+    hidden = EnterpriseFactory()
+    access_request = AccessRequest.objects.create(
+        requester=alice,
+        organisation=alice.memberships.get().organisation,
+        siret=hidden.siret,
+        reason="x",
+    )
+    url = reverse("enterprises:access_request_decide", args=[access_request.pk])
+    client.force_login(staff)
+    client.post(url, {"decision": "referent"})
+    response = client.post(url, {"decision": "refuse", "refusal_reason": "Non"}, follow=True)
+    assert "Cette demande a déjà été traitée." in text(response)
+    access_request.refresh_from_db()
+    assert access_request.status == AccessRequestStatus.ACCEPTED
