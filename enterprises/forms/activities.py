@@ -3,6 +3,8 @@
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from enterprises.enums import DURATION_PRESETS, MAX_DURATION, ActivityKind, Attendance, PlaceType
 from enterprises.models import Activity, Enterprise
@@ -12,6 +14,12 @@ from programme.enums import TermFamily
 from programme.models import Action, Place, Term
 
 OTHER = "autre"
+# Attendance as the workshop form words it (feminine: « entreprise »).
+ATTENDANCE = {
+    Attendance.PRESENT.value: "présente",
+    Attendance.ABSENT.value: "absente",
+    Attendance.EXCUSE.value: "excusée",
+}
 
 
 def user_organisations(user):
@@ -246,20 +254,39 @@ class ActivityForm(forms.ModelForm):
         return self.initial_attendance.get(enterprise_id, Attendance.PRESENT)
 
     def participant_rows(self):
-        """One row per enterprise the author may invite: checked or not, and its attendance.
-        The workshop form lists each enterprise once, with its attendance beside it."""
+        """The workshop's list: one row per enterprise the author may invite, checked or
+        not, with its attendance beside it (each enterprise once). Built here rather than
+        in a template loop: staff may see thousands of enterprises."""
         field = self["participants"]
         checked = {str(value) for value in (field.value() or [])}
-        return [
-            {
-                "id": enterprise.pk,
-                "label": str(enterprise),
-                "qpv": enterprise.qpv.name if enterprise.qpv_id else "hors QPV",
-                "checked": str(enterprise.pk) in checked,
-                "attendance": self._attendance_of(enterprise.pk),
-            }
-            for enterprise in self.fields["participants"].queryset
-        ]
+        rows = []
+        for enterprise in self.fields["participants"].queryset:
+            label = str(enterprise)
+            chosen = self._attendance_of(enterprise.pk)
+            options = format_html_join(
+                "",
+                '<option value="{}"{}>{}</option>',
+                (
+                    (value, mark_safe(" selected") if value == chosen else "", ATTENDANCE[value])
+                    for value in ATTENDANCE
+                ),
+            )
+            rows.append(
+                format_html(
+                    '<li class="participant-row" data-name="{name}"><label class="participant-name"'
+                    ' for="participant-{pk}"><input type="checkbox" name="participants"'
+                    ' value="{pk}" id="participant-{pk}"{checked}> <span>{label}'
+                    ' <small>{qpv}</small></span></label><select name="attendance-{pk}"'
+                    ' aria-label="Présence : {label}">{options}</select></li>',
+                    name=label.lower(),
+                    pk=enterprise.pk,
+                    checked=mark_safe(" checked") if str(enterprise.pk) in checked else "",
+                    label=label,
+                    qpv=enterprise.qpv.name if enterprise.qpv_id else "hors QPV",
+                    options=options,
+                )
+            )
+        return mark_safe("\n".join(rows))
 
     def attendance(self):
         """{enterprise: attendance} for the activity's participations."""
