@@ -205,3 +205,14 @@ class SurveyTrigger(models.TextChoices):
 class Recontacted(models.TextChoices):
     YES = "yes", "oui"
     NO = "no", "non"
+
+
+class AccessRequestStatus(models.TextChoices):
+    PENDING = "pending", "en attente"
+    ACCEPTED = "accepted", "acceptée"
+    REFUSED = "refused", "refusée"
+
+
+class AccessOutcome(models.TextChoices):
+    ORIENTATION = "orientation", "orientation vers la structure du demandeur"
+    REFERENT = "referent", "demandeur nommé référent"

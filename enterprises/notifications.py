@@ -83,6 +83,23 @@ def assign(enterprise, organisation, *, by, action=None, message=""):
     return assignment
 
 
+def notify_access_requested(access_request):
+    """Tell the Métropole's staff that a conseiller asks for access (no SIRET in the mail)."""
+    for user in User.objects.filter(is_active=True, is_staff=True):
+        queue_templated_email(
+            "access-request-new", user.email, {"user": user, "access_request": access_request}
+        )
+
+
+def notify_access_decided(access_request):
+    """Tell the requester what the Métropole decided."""
+    user = access_request.requester
+    if user.is_active:
+        queue_templated_email(
+            "access-request-decided", user.email, {"user": user, "access_request": access_request}
+        )
+
+
 def send_reminders(now=None):
     """The daily beat task's work: gentle reminder at 9 days « en attente », last one at
     21 days, expiry at 45 days (back to staff). Safe to run twice: each step is claimed

@@ -29,6 +29,12 @@ def writing_organisations(user):
     return Organisation.objects.of(user, roles=WRITING_ROLES)
 
 
+def can_request_access(user):
+    """Ask the Métropole for access to an enterprise one cannot see: anyone who writes for
+    an organisation (staff already see every enterprise)."""
+    return not user.is_staff and writing_organisation_ids(user).exists()
+
+
 def can_create_enterprise(user):
     """Staff, or anyone who writes for at least one organisation."""
     return user.is_staff or writing_organisation_ids(user).exists()

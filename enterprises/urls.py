@@ -1,5 +1,6 @@
 from django.urls import path
 
+from enterprises.views import access as access_views
 from enterprises.views import activities as activity_views
 from enterprises.views import inbox as inbox_views
 from enterprises.views import public as public_views
@@ -42,6 +43,17 @@ urlpatterns = [
     path("espace/demandes/<int:pk>/accepter/", request_views.request_accept, name="request_accept"),
     path("espace/demandes/<int:pk>/rattacher/", request_views.request_merge, name="request_merge"),
     path("espace/demandes/<int:pk>/refuser/", request_views.request_refuse, name="request_refuse"),
+    path("espace/demandes-acces/", access_views.access_requests, name="access_requests"),
+    path(
+        "espace/demandes-acces/nouvelle/",
+        access_views.access_request_create,
+        name="access_request",
+    ),
+    path(
+        "espace/demandes-acces/<int:pk>/decider/",
+        access_views.access_request_decide,
+        name="access_request_decide",
+    ),
     path("activites/", activity_views.activity_home, name="activity_home"),
     path("activites/atelier/", activity_views.log_workshop, name="log_workshop"),
     path("activites/export/", activity_views.activity_export, name="activity_export"),

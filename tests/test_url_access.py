@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from enterprises.models import JoinRequest
+from enterprises.models import AccessRequest, JoinRequest
 from grant.models import Report, ResearchJob, Study
 from partners.enums import Role
 from partners.models import Meeting, Membership
@@ -95,8 +95,22 @@ class Spec:
     bob_gets: int = 0  # what bob's write gets: 403, or 404 where the page is staff's only
 
 
+def alices_access_request(w):
+    """Alice asks for an enterprise she cannot see (created once per world)."""
+    request, _ = AccessRequest.objects.get_or_create(
+        requester=w.alice,
+        organisation=w.organisation_a,
+        siret="73282932000074",
+        defaults={"reason": "Venue à la permanence."},
+    )
+    return request
+
+
 # Every project URL that takes arguments, and the writing ones without arguments.
 SPECS = {
+    "enterprises:access_request_decide": Spec(
+        lambda w: {"pk": alices_access_request(w).pk}, write=True, owner="staff"
+    ),
     "partners:members": Spec(lambda w: {"pk": w.organisation_a.pk}),
     "grant:organisation_statistics": Spec(lambda w: {"pk": w.organisation_a.pk}, owner="org_admin"),
     "enterprises:detail": Spec(lambda w: {"pk": w.enterprise.pk}),

@@ -3,6 +3,8 @@
 from django import forms
 from django.db.models import Case, Value, When
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from enterprises.enums import DURATION_PRESETS, MAX_DURATION, ActivityKind, Attendance, PlaceType
 from enterprises.models import Activity, Enterprise
@@ -19,6 +21,13 @@ THEME_FAMILIES = (
 )
 # The Coop offers its administrative themes under this one.
 ADMINISTRATIVE_PARENT = "aide_aux_demarches_administratives"
+
+# Attendance as the workshop form words it (feminine: « entreprise »).
+ATTENDANCE = {
+    Attendance.PRESENT.value: "présente",
+    Attendance.ABSENT.value: "absente",
+    Attendance.EXCUSE.value: "excusée",
+}
 
 
 class TermChoiceField(forms.ModelChoiceField):
@@ -42,6 +51,17 @@ def terms(family):
 class ActivityForm(forms.ModelForm):
     """One form for both kinds; `kind` decides which fields it shows and checks."""
 
+    # Fields drawn as a group of radio buttons or check boxes (a fieldset with a legend).
+    # A list, not a string: `"place" in "… place_type …"` was true and drew the « Lieu »
+    # select as an empty group of choices, so the usual place could never be saved.
+    choice_fields = [
+        "themes",
+        "equipment",
+        "duration_preset",
+        "place_type",
+        "autonomy",
+    ]
+
     duration_preset = forms.ChoiceField(
         label="Durée",
         widget=forms.RadioSelect,
@@ -56,18 +76,6 @@ class ActivityForm(forms.ModelForm):
     )
     participants = forms.ModelMultipleChoiceField(
         label="Entreprises invitées",
-        queryset=Enterprise.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    absent = forms.ModelMultipleChoiceField(
-        label="Dont absentes",
-        queryset=Enterprise.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    excused = forms.ModelMultipleChoiceField(
-        label="Dont excusées",
         queryset=Enterprise.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -110,6 +118,7 @@ class ActivityForm(forms.ModelForm):
 
     def __init__(self, *args, user, kind, enterprise=None, visible=None, **kwargs):
         self.user, self.kind, self.enterprise = user, kind, enterprise
+        self.initial_attendance = {}
         super().__init__(*args, **kwargs)
         f = self.fields
         # TPE sub-themes first, then the Coop's themes, then its administrative ones, which
@@ -133,16 +142,20 @@ class ActivityForm(forms.ModelForm):
         f["place_type"].choices = PlaceType.choices
         f["autonomy"].empty_label = None
         f["anonymous_count"].label = "Participants anonymes (sans entreprise enregistrée)"
+        f["place"].label = "Lieu"
+        f["place"].help_text = "Pour un lieu d'activité (tiers-lieu, permanence…)."
+        f["place_commune"].help_text = "Pour un autre lieu."
         if kind == ActivityKind.INDIVIDUEL:
-            for name in ("title", "level", "anonymous_count", "participants", "absent", "excused"):
+            for name in ("title", "level", "anonymous_count", "participants"):
                 del f[name]
             f["autonomy"].required = True
         else:
             for name in ("autonomy", "referral_structure", "referral_organisation"):
                 del f[name]
             pool = visible if visible is not None else Enterprise.objects.none()
-            for name in ("participants", "absent", "excused"):
-                f[name].queryset = pool
+            f["participants"].queryset = pool.select_related("qpv").only(
+                "name", "trade_name", "qpv__name"
+            )
             f["title"].required = True
         if f["organisation"].queryset.count() <= 1 and not self.is_bound:
             f["organisation"].widget = forms.HiddenInput()
@@ -155,12 +168,7 @@ class ActivityForm(forms.ModelForm):
             if kind == ActivityKind.COLLECTIF:
                 participations = list(self.instance.participations.all())
                 self.initial["participants"] = [p.enterprise_id for p in participations]
-                self.initial["absent"] = [
-                    p.enterprise_id for p in participations if p.attendance == Attendance.ABSENT
-                ]
-                self.initial["excused"] = [
-                    p.enterprise_id for p in participations if p.attendance == Attendance.EXCUSE
-                ]
+                self.initial_attendance = {p.enterprise_id: p.attendance for p in participations}
 
     def _set_defaults(self):
         """Today, and the author's usual place, duration and themes (their last activity)."""
@@ -236,6 +244,12 @@ class ActivityForm(forms.ModelForm):
         place_type = cleaned.get("place_type")
         if place_type == PlaceType.LIEU_ACTIVITE and not cleaned.get("place"):
             self.add_error("place", "Choisissez le lieu.")
+        elif place_type and place_type != PlaceType.LIEU_ACTIVITE:
+            # A registered place only goes with « lieu d'activité »: a place left selected
+            # under another type would record a type and a place that contradict.
+            cleaned["place"] = None
+        if place_type != PlaceType.AUTRE:
+            cleaned["place_commune"] = ""
         if place_type == PlaceType.AUTRE and not cleaned.get("place_commune"):
             self.add_error("place_commune", "Indiquez la commune du lieu.")
         if self.kind == ActivityKind.COLLECTIF:
@@ -245,24 +259,55 @@ class ActivityForm(forms.ModelForm):
                     "Un atelier a au moins un participant : cochez une entreprise ou indiquez "
                     "le nombre de participants anonymes."
                 )
-            for name in ("absent", "excused"):
-                outside = set(cleaned.get(name) or []) - set(participants)
-                if outside:
-                    self.add_error(name, "Cochez aussi ces entreprises parmi les invitées.")
         return cleaned
+
+    def _attendance_of(self, enterprise_id):
+        """The attendance chosen for one enterprise of the workshop (present by default)."""
+        if self.is_bound:
+            value = self.data.get(f"attendance-{enterprise_id}")
+            return value if value in Attendance.values else Attendance.PRESENT
+        return self.initial_attendance.get(enterprise_id, Attendance.PRESENT)
+
+    def participant_rows(self):
+        """The workshop's list: one row per enterprise the author may invite, checked or
+        not, with its attendance beside it (each enterprise once). Built here rather than
+        in a template loop: staff may see thousands of enterprises."""
+        field = self["participants"]
+        checked = {str(value) for value in (field.value() or [])}
+        rows = []
+        for enterprise in self.fields["participants"].queryset:
+            label = str(enterprise)
+            chosen = self._attendance_of(enterprise.pk)
+            options = format_html_join(
+                "",
+                '<option value="{}"{}>{}</option>',
+                (
+                    (value, mark_safe(" selected") if value == chosen else "", ATTENDANCE[value])
+                    for value in ATTENDANCE
+                ),
+            )
+            rows.append(
+                format_html(
+                    '<li class="participant-row" data-name="{name}"><label class="participant-name"'
+                    ' for="participant-{pk}"><input type="checkbox" name="participants"'
+                    ' value="{pk}" id="participant-{pk}"{checked}> <span>{label}'
+                    ' <small>{qpv}</small></span></label><select name="attendance-{pk}"'
+                    ' aria-label="Présence : {label}">{options}</select></li>',
+                    name=label.lower(),
+                    pk=enterprise.pk,
+                    checked=mark_safe(" checked") if str(enterprise.pk) in checked else "",
+                    label=label,
+                    qpv=enterprise.qpv.name if enterprise.qpv_id else "hors QPV",
+                    options=options,
+                )
+            )
+        return mark_safe("\n".join(rows))
 
     def attendance(self):
         """{enterprise: attendance} for the activity's participations."""
         if self.kind == ActivityKind.INDIVIDUEL:
             return {self.enterprise: Attendance.PRESENT}
-        absent = set(self.cleaned_data.get("absent") or [])
-        excused = set(self.cleaned_data.get("excused") or [])
-        result = {}
-        for enterprise in self.cleaned_data.get("participants") or []:
-            if enterprise in excused:
-                result[enterprise] = Attendance.EXCUSE
-            elif enterprise in absent:
-                result[enterprise] = Attendance.ABSENT
-            else:
-                result[enterprise] = Attendance.PRESENT
-        return result
+        return {
+            enterprise: self._attendance_of(enterprise.pk)
+            for enterprise in self.cleaned_data.get("participants") or []
+        }

@@ -4,16 +4,17 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from enterprises.enums import ExitReason, QpvSource, Stage
+from enterprises.enums import AccessOutcome, ExitReason, QpvSource, Stage
 from enterprises.models import (
     TRANSITIONS,
+    AccessRequest,
     Assessment,
     Assignment,
     Contact,
     Enterprise,
     assigned_organisations,
 )
-from enterprises.validators import normalise_siret
+from enterprises.validators import normalise_siret, validate_siret
 from partners.models import User
 from programme.models import NafCode, Qpv
 
@@ -69,7 +70,11 @@ class EnterpriseForm(forms.ModelForm):
         ]
         widgets = {"created_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
+        self.user = user
+        # Set when the SIRET belongs to an enterprise the user cannot see: the view then
+        # offers the access request instead of saying that it exists.
+        self.needs_access_request = False
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.initial["naf_code"] = self.instance.naf.code if self.instance.naf_id else ""
@@ -78,9 +83,19 @@ class EnterpriseForm(forms.ModelForm):
 
     def clean_siret(self):
         siret = normalise_siret(self.cleaned_data["siret"])
-        if Enterprise.objects.exclude(pk=self.instance.pk).filter(siret=siret).exists():
-            raise forms.ValidationError("Une entreprise avec ce SIRET existe déjà.")
-        return siret
+        others = Enterprise.objects.exclude(pk=self.instance.pk).filter(siret=siret)
+        if not others.exists():
+            return siret
+        if self.user is not None and others.visible_to(self.user).exists():
+            raise forms.ValidationError(
+                "Une de vos entreprises a déjà ce SIRET : cherchez-la dans la liste."
+            )
+        # Outside the user's scope: say nothing of the enterprise (issue 17).
+        self.needs_access_request = True
+        raise forms.ValidationError(
+            "Ce SIRET ne peut pas être enregistré ici. Si vous accompagnez cette entreprise, "
+            "demandez l'accès à la Métropole."
+        )
 
     def clean_naf_code(self):
         code = normalise_naf(self.cleaned_data["naf_code"])
@@ -112,6 +127,73 @@ class EnterpriseForm(forms.ModelForm):
         if commit:
             enterprise.save()
         return enterprise
+
+
+class AccessRequestForm(forms.ModelForm):
+    """« Demander l'accès » to an enterprise: a SIRET and a reason, nothing else."""
+
+    siret = forms.CharField(
+        label="SIRET de l'entreprise",
+        max_length=30,
+        help_text="14 chiffres ; espaces et points acceptés.",
+    )
+
+    class Meta:
+        model = AccessRequest
+        fields = ["siret", "reason", "organisation"]
+        labels = {"reason": "Pourquoi demandez-vous l'accès ?"}
+        help_texts = {
+            "reason": "Par exemple : « l'entrepreneure est venue à ma permanence et souhaite "
+            "être accompagnée ». La Métropole lit ce message avant de répondre."
+        }
+        widgets = {"reason": forms.Textarea(attrs={"rows": 4, "maxlength": 1000})}
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["organisation"]
+        field.queryset = organisations
+        field.label = "Pour la structure"
+        field.empty_label = None
+        field.required = False  # defaults to the requester's (first) organisation
+        self.initial.setdefault("organisation", organisations.first())
+        if organisations.count() <= 1:
+            field.widget = forms.HiddenInput()
+
+    def clean_organisation(self):
+        organisation = (
+            self.cleaned_data.get("organisation") or self.fields["organisation"].queryset.first()
+        )
+        if organisation is None:
+            raise forms.ValidationError("Vous n'êtes membre actif d'aucune structure.")
+        return organisation
+
+    def clean_siret(self):
+        siret = normalise_siret(self.cleaned_data["siret"])
+        validate_siret(siret)
+        return siret
+
+
+class AccessDecisionForm(forms.Form):
+    """Staff's answer to an access request."""
+
+    decision = forms.ChoiceField(
+        label="Décision",
+        widget=forms.RadioSelect,
+        choices=[
+            (AccessOutcome.ORIENTATION.value, "Accepter : orienter vers sa structure"),
+            (AccessOutcome.REFERENT.value, "Accepter : le nommer référent"),
+            ("refuse", "Refuser"),
+        ],
+    )
+    refusal_reason = forms.CharField(
+        label="Motif du refus (lu par le demandeur)", max_length=500, required=False
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == "refuse" and not cleaned.get("refusal_reason", "").strip():
+            self.add_error("refusal_reason", "Indiquez le motif du refus : le demandeur le lira.")
+        return cleaned
 
 
 class StageForm(forms.Form):
@@ -171,7 +253,7 @@ class EnterpriseFilterForm(forms.Form):
         label="Étape", choices=[("", "Toutes"), *Stage.choices], required=False
     )
     section = forms.ChoiceField(label="Secteur (section NAF)", required=False)
-    referent = forms.ChoiceField(label="Référent", required=False)
+    referent = forms.ChoiceField(label="Suivi par", required=False)
     partner = forms.ChoiceField(label="Structure partenaire", required=False)
 
     def __init__(self, *args, user, **kwargs):
@@ -186,7 +268,7 @@ class EnterpriseFilterForm(forms.Form):
         self.fields["section"].choices = [("", "Tous")] + [
             (code, f"{code} — {label.capitalize()}") for code, label in sections
         ]
-        referents = [("", "Tous"), ("moi", "Moi")]
+        referents = [("", "Tous"), ("moi", "Les entreprises que je suis")]
         if user.is_staff:  # others only filter on themselves: no list of colleagues' names
             referents += [
                 (str(u.pk), str(u))
@@ -219,7 +301,7 @@ class EnterpriseFilterForm(forms.Form):
         if data["section"]:
             queryset = queryset.filter(naf__section=data["section"])
         if data["referent"] == "moi":
-            queryset = queryset.filter(referent=user)
+            queryset = queryset.followed_by(user)
         elif data["referent"]:
             queryset = queryset.filter(referent_id=data["referent"])
         if data["partner"]:

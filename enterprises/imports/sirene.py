@@ -19,7 +19,7 @@ from enterprises.enums import TPE_BANDS, QpvSource, Source, Stage
 from enterprises.imports.bulk import copy_to_history, created_ids, first_stage_changes
 from enterprises.models import Enterprise
 from enterprises.signals import records_changed
-from enterprises.validators import validate_siret
+from enterprises.validators import normalise_siret, validate_siret
 from programme.enums import QpvGeneration
 from programme.geo import QpvLocator, lambert93_to_wgs84, wgs84_to_lambert93
 from programme.models import NafCode, Qpv
@@ -278,7 +278,7 @@ def _examine(row, locator, window):
     band = row["trancheEffectifsEtablissement"].strip() or "NN"
     if band not in TPE_BANDS:
         return "too_big", None
-    siret = row["siret"].strip()
+    siret = normalise_siret(row["siret"])
     if row["statutDiffusionEtablissement"] == "P":
         # INSEE does not publish the address or the point of these establishments:
         # nothing is kept that INSEE does not publish, and without a point no QPV.

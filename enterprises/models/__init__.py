@@ -1,5 +1,6 @@
 """The TPE and what happens to them, one module per sub-domain."""
 
+from .access import AccessRequest
 from .activities import Activity, ActivityQuerySet, Participation
 from .assessments import Assessment, PixCampaign, PixProposal, percent_field
 from .orientations import Assignment, assigned_organisations
@@ -22,6 +23,7 @@ __all__ = [
     "STAGE_ORDER",
     "TPE_MAX_AMOUNT",
     "TRANSITIONS",
+    "AccessRequest",
     "Activity",
     "ActivityQuerySet",
     "Assessment",

@@ -12,7 +12,9 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from enterprises.enums import (
+    CLOSED_STATUSES,
     TPE_BANDS,
+    AssignmentStatus,
     ConsentMethod,
     ExitReason,
     HeadcountBand,
@@ -46,6 +48,8 @@ TRANSITIONS = {
     Stage.AUTONOME: {Stage.ACCOMPAGNEE, Stage.SORTIE},
     Stage.SORTIE: {Stage.REPEREE},
 }
+# An orientation in these statuses, handled by a person, makes them follow the enterprise.
+FOLLOWING_STATUSES = [AssignmentStatus.TAKING_CARE, *CLOSED_STATUSES]
 STAGE_ORDER = [Stage.REPEREE, Stage.DIAGNOSTIQUEE, Stage.ACCOMPAGNEE, Stage.AUTONOME]
 
 
@@ -78,6 +82,23 @@ def visible_ids(user):
 
 
 class EnterpriseQuerySet(models.QuerySet):
+    def followed_by(self, user):
+        """« Les entreprises que je suis » — the one rule, used by the list's « Moi » filter
+        and « Mon espace »: the enterprises the user is referent of, those whose
+        orientation they took in charge or were handed (and did not decline), and those
+        they logged an activity with. Always a subset of what they can see."""
+        if not user.is_authenticated:
+            return self.none()
+        assignment = Enterprise._meta.get_field("assignments").related_model
+        participation = Enterprise._meta.get_field("participations").related_model
+        handled = assignment.objects.filter(handled_by=user, status__in=FOLLOWING_STATUSES)
+        met = participation.objects.filter(activity__author=user)
+        return self.filter(
+            models.Q(referent=user)
+            | models.Q(pk__in=handled.values("enterprise_id"))
+            | models.Q(pk__in=met.values("enterprise_id"))
+        )
+
     def visible_to(self, user):
         """The one visibility rule (docs/architecture.md, « Visibility »).
 

@@ -16,6 +16,7 @@ from enterprises import perms
 from enterprises.enums import ActivityKind, AssessmentSource, Source, Stage
 from enterprises.exports import enterprise_columns
 from enterprises.forms.registry import (
+    AccessRequestForm,
     AssessmentForm,
     ContactForm,
     EnterpriseFilterForm,
@@ -24,6 +25,7 @@ from enterprises.forms.registry import (
 )
 from enterprises.models import Activity, Assignment, Enterprise, StageChange
 from enterprises.survey_figures import answers_for
+from enterprises.validators import normalise_siret
 
 PAGE_SIZE = 50
 
@@ -69,6 +71,9 @@ def enterprise_list(request):
             "page": page,
             "query": query.urlencode(),
             "can_create": perms.can_create_enterprise(request.user),
+            "filters_active": form.is_bound
+            and any(form.data.get(name) for name in form.fields if name != "q"),
+            "can_request_access": perms.can_request_access(request.user),
         },
     )
 
@@ -128,7 +133,21 @@ def enterprise_detail(request, pk):
 def enterprise_create(request):
     if not perms.can_create_enterprise(request.user):
         raise PermissionDenied("Votre rôle ne permet pas de créer une entreprise.")
-    form = EnterpriseForm(request.POST or None, initial={"source": Source.TERRAIN})
+    form = EnterpriseForm(
+        request.POST or None, initial={"source": Source.TERRAIN}, user=request.user
+    )
+    if request.method == "POST" and not form.is_valid() and form.needs_access_request:
+        # The SIRET is outside the user's scope: no « existe déjà », but the way forward.
+        # The SIRET goes in the form, never in a URL.
+        access_form = AccessRequestForm(
+            initial={"siret": normalise_siret(request.POST.get("siret"))},
+            organisations=perms.writing_organisations(request.user),
+        )
+        return render(
+            request,
+            "enterprises/access_request_form.html",
+            {"form": access_form, "from_create": True},
+        )
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             enterprise = form.save(commit=False)
@@ -151,7 +170,7 @@ def _editable(request, pk):
 
 def enterprise_edit(request, pk):
     enterprise = _editable(request, pk)
-    form = EnterpriseForm(request.POST or None, instance=enterprise)
+    form = EnterpriseForm(request.POST or None, instance=enterprise, user=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, "Modifications enregistrées.")

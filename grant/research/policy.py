@@ -26,6 +26,7 @@ NOT_READ = {
     "partners.MeetingDocument": "documents de réunion",
     "programme.Programme": "un seul programme",
     "programme.Place": "lieux (adresses, coordonnées)",
+    "enterprises.AccessRequest": "demandes d'accès des professionnels",
     "enterprises.PixCampaign": "campagnes PIX : codes et libellés",
     "enterprises.PixProposal": "résultats PIX en attente (noms des participants)",
     "grant.FinancialEvent": "journal financier",

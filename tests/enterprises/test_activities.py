@@ -109,7 +109,12 @@ def test_a_workshop_needs_participants_and_records_attendance(client, alice, min
     assert "Un atelier a au moins un participant" in text(empty)
     response = client.post(
         url,
-        base | {"participants": [mine.pk, other.pk], "excused": [other.pk], "anonymous_count": 2},
+        base
+        | {
+            "participants": [mine.pk, other.pk],
+            f"attendance-{other.pk}": "excuse",
+            "anonymous_count": 2,
+        },
     )
     assert response.status_code == 302
     activity = Activity.objects.get()

@@ -20,7 +20,7 @@ def test_a_conseiller_finds_an_enterprise_and_moves_it_on_a_phone(
     page.goto(f"{live_server.url}/entreprises/")
     assert_accessible(page)
     page.get_by_label("Nom ou SIRET").fill("boulang")
-    page.get_by_role("button", name="Filtrer").click()
+    page.get_by_role("button", name="Rechercher").click()
     page.get_by_role("link", name="Au bon pain").click()
     page.get_by_role("heading", name="Au bon pain").wait_for()
     assert "Samira Ziani" in page.content()
