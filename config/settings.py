@@ -257,6 +257,8 @@ ACCOUNT_RATE_LIMITS = {
 ALLAUTH_TRUSTED_PROXY_COUNT = envint("ALLAUTH_TRUSTED_PROXY_COUNT", 0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Parcours TPE"
+# The setup page keeps its secret for the session until confirmed (partners/forms.py).
+MFA_FORMS = {"activate_totp": "partners.forms.StableActivateTOTPForm"}
 # One period of drift either way (RFC 6238 §5.2): phones' clocks are not exact.
 MFA_TOTP_TOLERANCE = 1
 

@@ -3,9 +3,10 @@
 import logging
 import os
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -19,6 +20,19 @@ logger = logging.getLogger(__name__)
 def home(request):
     """Staff land on « Pilotage », everyone else on « Mon espace »."""
     return redirect("grant:pilotage" if request.user.is_staff else "partners:workspace")
+
+
+FAVICON = (settings.BASE_DIR / "static" / "favicon.ico").read_bytes()
+
+
+@login_not_required
+@require_GET
+def favicon(request):
+    """Browsers ask for /favicon.ico by themselves, on every first page (the two-factor
+    setup included): answer with the icon, never with a redirect to a page."""
+    response = HttpResponse(FAVICON, content_type="image/x-icon")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 def _check_database():

@@ -12,10 +12,31 @@ from django.utils import timezone
 from common.files import private_name, validate_office_document
 from common.journal import AppendOnlyModel
 
-from .enums import AuthEventKind, EmailFrequency, EmailStatus, OrganisationKind, Role
+from .enums import (
+    NOT_ORIENTABLE_KINDS,
+    AuthEventKind,
+    EmailFrequency,
+    EmailStatus,
+    OrganisationKind,
+    Role,
+)
 
 INVITATION_VALIDITY = datetime.timedelta(days=7)
 INVITATION_SALT = "partners.invitation"
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def orientable(self):
+        """Active structures an enterprise may be oriented to: not the funder, not the
+        universities (by kind), not the Métropole itself (the structure of its staff)."""
+        metropole = Membership.objects.filter(is_active=True, user__is_staff=True).values(
+            "organisation_id"
+        )
+        return (
+            self.filter(is_active=True)
+            .exclude(kind__in=NOT_ORIENTABLE_KINDS)
+            .exclude(pk__in=metropole)
+        )
 
 
 class Organisation(models.Model):
@@ -36,6 +57,8 @@ class Organisation(models.Model):
     is_active = models.BooleanField("active", default=True)
     created_at = models.DateTimeField("créée le", auto_now_add=True)
     updated_at = models.DateTimeField("modifiée le", auto_now=True)
+
+    objects = OrganisationQuerySet.as_manager()
 
     class Meta:
         verbose_name = "structure"

@@ -47,6 +47,7 @@ PUBLIC = {
     "mfa_authenticate",
     "partners:accept_invitation",
     "healthz",
+    "favicon",  # browsers fetch it by themselves, logged in or not
     "admin:login",  # wrapped by secure_admin_login: sends to account_login
 }
 
