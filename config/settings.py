@@ -121,6 +121,15 @@ MIDDLEWARE = [
     "partners.middleware.NoStoreMiddleware",
 ]
 
+# Under `make run` (DEBUG on), a missing page shows « Page introuvable » as in production;
+# DEBUG_404=true brings Django's technical page (every URL listed) back for developers.
+DEBUG_404 = envbool("DEBUG_404", False)
+if DEBUG and not DEBUG_404:
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+        "config.middleware.FriendlyNotFoundMiddleware",
+    )
+
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 
