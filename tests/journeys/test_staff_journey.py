@@ -138,6 +138,8 @@ def test_a_metropole_day(live_server, request, size, organisation_a, alice, conv
     link = page.get_by_role("link", name="Télécharger le rapport (PDF)")
     link.wait_for(timeout=120_000)
     visit(page)
+    # Nothing runs off the side of a phone (the PDF's checksum used to).
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
     with page.expect_download() as download:
         link.click()
     with open(download.value.path(), "rb") as handle:
