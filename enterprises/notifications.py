@@ -87,6 +87,13 @@ def assign(enterprise, organisation, *, by, action=None, message="", assignment=
         assignment.refuse_if_already_open()
         raise
     assignment.notified = members(organisation.pk).count()
+    if not assignment.notified and not getattr(by, "is_staff", False):
+        # A conseiller oriented to an empty structure: the Métropole must know (staff who
+        # orient see it on screen).
+        for user in User.objects.filter(is_active=True, is_staff=True):
+            queue_templated_email(
+                "assignment-unreached", user.email, {"user": user, "assignment": assignment}
+            )
     return assignment
 
 

@@ -137,3 +137,22 @@ def test_the_enterprise_page_inline_goes_through_the_one_way(
     assert response.status_code == 200
     assert "est déjà orientée vers « Structure A »" in text(response)
     assert Assignment.objects.count() == 1 and len(mail.outbox) == 1
+
+
+def test_a_conseiller_orienting_to_an_empty_structure_warns_the_metropole(
+    client, settings, staff, alice, organisation_a, django_capture_on_commit_callbacks
+):
+    settings.ASSIGNMENTS_BY_CONSEILLERS = True
+    empty = OrganisationFactory(name="Structure vide")
+    enterprise = EnterpriseFactory(referent=alice)
+    client.force_login(alice)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("enterprises:assign", args=[enterprise.pk]),
+            {"organisations": [empty.pk]},
+            follow=True,
+        )
+    assert "personne n'a été prévenu" in text(response)
+    [warning] = mail.outbox
+    assert warning.to == ["staff@example.test"]
+    assert "« Structure vide » n'a aucun membre actif" in warning.subject
