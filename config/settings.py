@@ -121,6 +121,15 @@ MIDDLEWARE = [
     "partners.middleware.NoStoreMiddleware",
 ]
 
+# Under `make run` (DEBUG on), a missing page shows « Page introuvable » as in production;
+# DEBUG_404=true brings Django's technical page (every URL listed) back for developers.
+DEBUG_404 = envbool("DEBUG_404", False)
+if DEBUG and not DEBUG_404:
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+        "config.middleware.FriendlyNotFoundMiddleware",
+    )
+
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 
@@ -352,6 +361,8 @@ ACCOUNT_RATE_LIMITS = {
 ALLAUTH_TRUSTED_PROXY_COUNT = envint("ALLAUTH_TRUSTED_PROXY_COUNT", 0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Parcours TPE"
+# The setup page keeps its secret for the session until confirmed (partners/forms.py).
+MFA_FORMS = {"activate_totp": "partners.forms.StableActivateTOTPForm"}
 # One period of drift either way (RFC 6238 §5.2): phones' clocks are not exact.
 MFA_TOTP_TOLERANCE = 1
 

@@ -3,6 +3,7 @@
 import logging
 import os
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
@@ -29,6 +30,19 @@ def legal_page(request, template):
     """« Accessibilité », « Mentions légales », « Données personnelles »: public, and
     filled from settings.LEGAL so that another collectivité can publish its own."""
     return render(request, f"legal/{template}.html")
+
+
+FAVICON = (settings.BASE_DIR / "static" / "favicon.ico").read_bytes()
+
+
+@login_not_required
+@require_GET
+def favicon(request):
+    """Browsers ask for /favicon.ico by themselves, on every first page (the two-factor
+    setup included): answer with the icon, never with a redirect to a page."""
+    response = HttpResponse(FAVICON, content_type="image/x-icon")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 def _check_database():

@@ -2,8 +2,8 @@
 
 import datetime
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.contrib import messages
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -39,12 +39,13 @@ def notify_assigned(assignment):
         )
 
 
+# « <structure> a … l'orientation de <entreprise> » — the outcome goes in the status line.
 EVENTS = {
     AssignmentStatus.TAKING_CARE: "pris en charge",
     AssignmentStatus.NOT_FOR_ME: "décliné",
-    AssignmentStatus.DONE: "clôturé (aide proposée) pour",
-    AssignmentStatus.DONE_NO_HELP: "clôturé (pas d'aide) pour",
-    AssignmentStatus.DONE_NOT_REACHABLE: "clôturé (non joignable) pour",
+    AssignmentStatus.DONE: "clôturé",
+    AssignmentStatus.DONE_NO_HELP: "clôturé",
+    AssignmentStatus.DONE_NOT_REACHABLE: "clôturé",
 }
 
 
@@ -59,27 +60,40 @@ def notify_assigner(assignment):
     )
 
 
-def assign(enterprise, organisation, *, by, action=None, message=""):
-    """Hand an enterprise to an organisation; refuses a second assignment to the same
-    organisation (returning the existing one in the error)."""
-    existing = Assignment.objects.filter(enterprise=enterprise, organisation=organisation).first()
-    if existing is not None:
-        raise ValidationError(
-            f"« {enterprise} » est déjà orientée vers « {organisation} » depuis le "
-            f"{timezone.localtime(existing.created_at):%d/%m/%Y} (statut : "
-            f"{existing.get_status_display()})."
-        )
-    with transaction.atomic():
-        assignment = Assignment(
-            enterprise=enterprise,
-            organisation=organisation,
-            action=action,
-            message=message,
-            assigned_by=by,
-        )
-        assignment._history_user = by
-        assignment.save()
-        notify_assigned(assignment)
+def assign(enterprise, organisation, *, by, action=None, message="", assignment=None):
+    """The one way to orient an enterprise to an organisation (enterprise page, admin
+    inline, admin add form, bulk action): refuses when an open orientation to that
+    organisation exists (the database enforces it too), saves, and tells the members.
+    `assignment` is an unsaved instance to use (the admin's form). Returns the assignment;
+    its `notified` attribute counts the members who will hear of it."""
+    if assignment is None:
+        assignment = Assignment(enterprise=enterprise, organisation=organisation)
+    assignment.enterprise, assignment.organisation = enterprise, organisation
+    if action is not None:
+        assignment.action = action
+    if message:
+        assignment.message = message
+    if assignment.assigned_by_id is None:
+        assignment.assigned_by = by
+    assignment.refuse_if_already_open()
+    assignment._history_user = by
+    try:
+        with transaction.atomic():
+            assignment.save()
+            notify_assigned(assignment)
+    except IntegrityError:
+        # Two people oriented it at the same moment: the constraint kept one.
+        assignment.pk = None
+        assignment.refuse_if_already_open()
+        raise
+    assignment.notified = members(organisation.pk).count()
+    if not assignment.notified and not getattr(by, "is_staff", False):
+        # A conseiller oriented to an empty structure: the Métropole must know (staff who
+        # orient see it on screen).
+        for user in User.objects.filter(is_active=True, is_staff=True):
+            queue_templated_email(
+                "assignment-unreached", user.email, {"user": user, "assignment": assignment}
+            )
     return assignment
 
 
@@ -98,6 +112,33 @@ def notify_access_decided(access_request):
         queue_templated_email(
             "access-request-decided", user.email, {"user": user, "access_request": access_request}
         )
+
+
+def orientation_outcome(assignments):
+    """What to tell whoever oriented: who will hear of it, and the truth when a structure
+    has no active member (nobody is told; the Métropole must invite someone).
+    Returns (message level, text) pairs."""
+    reached = [a.organisation.name for a in assignments if a.notified]
+    silent = [a.organisation.name for a in assignments if not a.notified]
+    lines = []
+    if reached:
+        lines.append(
+            (
+                messages.SUCCESS,
+                "Orientée vers : " + ", ".join(reached) + ". Les membres sont prévenus.",
+            )
+        )
+    if silent:
+        lines.append(
+            (
+                messages.WARNING,
+                "Orientée vers : "
+                + ", ".join(silent)
+                + ". Aucun membre actif dans cette structure : personne n'a été prévenu. "
+                "L'équipe de la Métropole doit y inviter un membre.",
+            )
+        )
+    return lines
 
 
 def send_reminders(now=None):

@@ -1,4 +1,5 @@
 from django import forms
+from django.urls import reverse
 from django.utils import timezone
 
 from common.files import validate_document
@@ -46,6 +47,31 @@ class BudgetLineForm(forms.ModelForm):
         self.fields["action"].queryset = Action.objects.filter(programme=convention.programme_id)
 
 
+class PrivateFileInput(forms.ClearableFileInput):
+    """Django links the current file to MEDIA_URL + its storage path: private files are not
+    served there (404) and the path means nothing to a person. Link to the permission-
+    checked view instead and show the file's original name."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.current = None  # (url, name), set by the form for a stored file
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        if self.current and context["widget"]["is_initial"]:
+            url, label = self.current
+            context["widget"]["value"] = _Link(url, label)
+        return context
+
+
+class _Link:
+    def __init__(self, url, label):
+        self.url, self.label = url, label
+
+    def __str__(self):
+        return self.label
+
+
 class ExpenseForm(forms.ModelForm):
     class Meta:
         model = Expense
@@ -60,7 +86,7 @@ class ExpenseForm(forms.ModelForm):
             "reference",
             "receipt",
         ]
-        widgets = {"date": DATE}
+        widgets = {"date": DATE, "receipt": PrivateFileInput}
         help_texts = {
             "receipt": "PDF, JPEG ou PNG, 10 Mo au plus (le type est vérifié d'après le contenu)."
         }
@@ -68,6 +94,11 @@ class ExpenseForm(forms.ModelForm):
     def __init__(self, *args, convention, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["line"].queryset = BudgetLine.objects.filter(convention=convention)
+        if self.instance.pk and self.instance.receipt:
+            self.fields["receipt"].widget.current = (
+                reverse("grant:receipt", args=[self.instance.pk]),
+                self.instance.receipt_name or "justificatif",
+            )
 
     def clean_receipt(self):
         upload = self.cleaned_data.get("receipt")

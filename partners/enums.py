@@ -13,6 +13,10 @@ class OrganisationKind(models.TextChoices):
     AUTRE = "autre", "autre"
 
 
+# Kinds that never receive an orientation: the funder and the evaluating universities.
+NOT_ORIENTABLE_KINDS = (OrganisationKind.FINANCEUR, OrganisationKind.UNIVERSITE)
+
+
 class Role(models.TextChoices):
     ADMIN = "admin", "administrateur de la structure"
     CONSEILLER = "conseiller", "conseiller"

@@ -1,3 +1,7 @@
+from allauth.account.internal.flows.login import record_authentication
+from allauth.core import context
+from allauth.mfa.totp.forms import ActivateTOTPForm
+from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY
 from django import forms
 from django.contrib.auth import password_validation
 
@@ -95,3 +99,24 @@ class AcceptInvitationForm(forms.Form):
 
 class RoleForm(forms.Form):
     role = forms.ChoiceField(label="Rôle", choices=Role.choices)
+
+
+class StableActivateTOTPForm(ActivateTOTPForm):
+    """allauth draws a new TOTP secret each time the setup page is shown: a second load
+    (another tab, a reload, a redirected favicon request) made the QR code already scanned
+    stale, and correct codes were refused. Keep the pending secret of this session until
+    it is confirmed (allauth drops it from the session then)."""
+
+    def __init__(self, *args, **kwargs):
+        session = context.request.session
+        pending = session.get(SECRET_SESSION_KEY)
+        super().__init__(*args, **kwargs)
+        if pending and not self.is_bound:
+            self.secret = session[SECRET_SESSION_KEY] = pending
+
+    def clean_code(self):
+        code = super().clean_code()
+        # The right code proves this session holds the device: it counts as this
+        # session's second factor (the staff middleware asks for one per session).
+        record_authentication(context.request, self.user, "mfa", type="totp", reauthenticated=True)
+        return code

@@ -1,10 +1,13 @@
 """Account middleware: journal context, deactivated sessions, staff MFA, no-store."""
 
+from urllib.parse import quote
+
+from allauth.account.authentication import get_authentication_records
 from allauth.mfa.models import Authenticator
 from django.contrib import messages
 from django.contrib.auth import SESSION_KEY
 from django.shortcuts import redirect
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, resolve, reverse
 from django.utils.cache import add_never_cache_headers
 
 from . import audit
@@ -49,7 +52,8 @@ class DeactivatedSessionMiddleware:
         return self.get_response(request)
 
 
-# Pages a staff member without MFA may still reach: enrolment, logout, static, health.
+# Pages a staff member without MFA may still reach: enrolment, logout, static, health, the
+# favicon (browsers fetch it by themselves: redirecting it drew a new TOTP secret).
 MFA_ENROLMENT_URL_NAMES = {
     "mfa_activate_totp",
     "mfa_index",
@@ -58,7 +62,9 @@ MFA_ENROLMENT_URL_NAMES = {
     "mfa_download_recovery_codes",
     "account_logout",
     "account_reauthenticate",
+    "mfa_reauthenticate",
     "healthz",
+    "favicon",
 }
 
 
@@ -66,8 +72,17 @@ def has_totp(user):
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 
+def session_passed_second_factor(request):
+    """Whether THIS session typed a second-factor code (at login, at enrolment or when
+    asked again): allauth keeps the session's authentication steps."""
+    records = get_authentication_records(request, request.user)
+    return any(record.get("method") == "mfa" for record in records)
+
+
 class StaffMfaRequiredMiddleware:
-    """Staff must enrol TOTP before any other page, the admin included."""
+    """Staff must enrol TOTP before any other page, the admin included; once enrolled,
+    each session must have passed the second factor (a session opened before the
+    enrolment, elsewhere, is asked for a code)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -75,13 +90,22 @@ class StaffMfaRequiredMiddleware:
     def __call__(self, request):
         user = request.user
         staff = user.is_authenticated and user.is_staff
-        if staff and not self._allowed(request) and not has_totp(user):
-            messages.warning(
-                request,
-                "L'équipe de la Métropole accède à toutes les données : activez la double "
-                "authentification (application TOTP) pour continuer.",
-            )
-            return redirect("mfa_activate_totp")
+        if staff and not self._allowed(request):
+            if not has_totp(user):
+                messages.warning(
+                    request,
+                    "L'équipe de la Métropole accède à toutes les données : activez la double "
+                    "authentification (application TOTP) pour continuer.",
+                )
+                return redirect("mfa_activate_totp")
+            if not session_passed_second_factor(request):
+                messages.warning(
+                    request,
+                    "Saisissez le code de votre application d'authentification pour continuer.",
+                )
+                return redirect(
+                    f"{reverse('mfa_reauthenticate')}?next={quote(request.get_full_path())}"
+                )
         return self.get_response(request)
 
     @staticmethod

@@ -14,7 +14,14 @@ from django.utils import timezone
 from common.files import private_name, validate_office_document
 from common.journal import AppendOnlyModel
 
-from .enums import AuthEventKind, EmailFrequency, EmailStatus, OrganisationKind, Role
+from .enums import (
+    NOT_ORIENTABLE_KINDS,
+    AuthEventKind,
+    EmailFrequency,
+    EmailStatus,
+    OrganisationKind,
+    Role,
+)
 
 INVITATION_VALIDITY = datetime.timedelta(days=7)
 INVITATION_SALT = "partners.invitation"
@@ -28,6 +35,18 @@ class OrganisationQuerySet(models.QuerySet):
             return self.none()
         memberships = Membership.objects.active().of(user, roles=roles)
         return self.filter(is_active=True, pk__in=memberships.values("organisation_id"))
+
+    def orientable(self):
+        """Active structures an enterprise may be oriented to: not the funder, not the
+        universities (by kind), not the Métropole itself (the structure of its staff)."""
+        metropole = Membership.objects.filter(is_active=True, user__is_staff=True).values(
+            "organisation_id"
+        )
+        return (
+            self.filter(is_active=True)
+            .exclude(kind__in=NOT_ORIENTABLE_KINDS)
+            .exclude(pk__in=metropole)
+        )
 
 
 class Organisation(models.Model):

@@ -1,6 +1,9 @@
 """Receivers that feed the security journal."""
 
+import time
+
 from allauth.account import signals as account_signals
+from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
 from allauth.mfa import signals as mfa_signals
 from django.contrib.auth import signals as auth_signals
 from django.db.models.signals import post_save, pre_save
@@ -11,6 +14,9 @@ from .enums import AuthEventKind as Kind
 from .models import Membership, User
 from .perms import is_funder
 
+# How long a login counts as a fresh proof of identity for allauth's sensitive pages.
+LOGIN_IS_FRESH = 300
+
 
 @receiver(auth_signals.user_logged_in)
 def on_login(sender, request, user, **kwargs):
@@ -18,6 +24,22 @@ def on_login(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
         # The menu only: what a funder may open is checked by each view (perms.is_funder).
         request.session["menu_funder"] = is_funder(user)
+    mark_login_as_fresh(request)
+
+
+def mark_login_as_fresh(request):
+    """allauth counts only explicit re-authentications as recent, so the two-factor setup
+    asked for the password again seconds after it was typed at login. The steps of the
+    login just completed (password, code) count as such for the usual five minutes."""
+    session = getattr(request, "session", None)
+    records = session.get(AUTHENTICATION_METHODS_SESSION_KEY) if session is not None else None
+    if not isinstance(records, list):
+        return
+    now = time.time()
+    for record in records:
+        if now - record.get("at", 0) < LOGIN_IS_FRESH:
+            record["reauthenticated"] = True
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = records
 
 
 @receiver(auth_signals.user_login_failed)

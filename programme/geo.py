@@ -172,6 +172,41 @@ class QpvLocator:
                 return qpv
         return None
 
+    def nearest_boundary(self, latitude, longitude, within):
+        """(qpv, metres) of the QPV whose contour passes closest to the point, if closer
+        than `within` metres; else None. For warning about points just outside a contour
+        (the contours are simplified to about 10 m, an address geocoded a little off)."""
+        if latitude is None or longitude is None:
+            return None
+        if self._shapes is None:
+            self._load()
+        latitude, longitude = float(latitude), float(longitude)
+        margin = within / 60000  # degrees; generous at this latitude (1° lon ≈ 80 km)
+        x, y = wgs84_to_lambert93(latitude, longitude)
+        best = None
+        for _code, _name, qpv, (min_x, min_y, max_x, max_y), _prepared in self._shapes:
+            if not (
+                min_x - margin <= longitude <= max_x + margin
+                and min_y - margin <= latitude <= max_y + margin
+            ):
+                continue
+            for polygon in _polygons(qpv.polygon):
+                for ring in polygon:
+                    points = [wgs84_to_lambert93(lat, lon) for lon, lat, *_ in ring]
+                    for (x1, y1), (x2, y2) in zip(points, points[1:] + points[:1], strict=True):
+                        distance = _segment_distance(x, y, x1, y1, x2, y2)
+                        if distance <= within and (best is None or distance < best[1]):
+                            best = (qpv, distance)
+        return best
+
+
+def _segment_distance(x, y, x1, y1, x2, y2):
+    """Distance in the plane from (x, y) to the segment (x1, y1)–(x2, y2)."""
+    dx, dy = x2 - x1, y2 - y1
+    length = dx * dx + dy * dy
+    t = 0.0 if length == 0 else max(0.0, min(1.0, ((x - x1) * dx + (y - y1) * dy) / length))
+    return math.hypot(x - (x1 + t * dx), y - (y1 + t * dy))
+
 
 # Lambert-93 (EPSG:2154), the projection of INSEE's SIRENE coordinates: Lambert conformal
 # conic on GRS80 (same as WGS84 to within a millimetre here), standard parallels 44° and

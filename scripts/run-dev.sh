@@ -5,6 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 host="${1:-127.0.0.1}" port="${2:-8000}"
 export DEBUG="${DEBUG:-true}"
+# Links in e-mails point to the address actually served (make run HOST=… PORT=…).
+export SITE_URL="${SITE_URL:-http://$host:$port}"
 BIN=.venv/bin
 mkdir -p var
 $BIN/python manage.py migrate --no-input -v0

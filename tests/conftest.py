@@ -6,17 +6,42 @@ skipped with the reason when it is missing; with CI set they fail instead.
 
 import os
 import shutil
+import time
 
 import pytest
+from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
+from django.test import Client
 
 from partners.enums import OrganisationKind, Role
 
 from .factories import MembershipFactory, OrganisationFactory, UserFactory, enable_totp
 
 IN_CI = bool(os.environ.get("CI"))
+
+
+class SecondFactorClient(Client):
+    """`force_login` of a staff member with TOTP also records, in the session, that the
+    code was typed, as a real login does (the staff MFA middleware asks for it)."""
+
+    def force_login(self, user, backend=None):
+        super().force_login(user, backend)
+        if user.is_staff and getattr(user, "totp_secret", None):
+            session = self.session
+            session[AUTHENTICATION_METHODS_SESSION_KEY] = [
+                {"method": "mfa", "type": "totp", "at": time.time(), "reauthenticated": True}
+            ]
+            session["account_authentication_methods_user"] = str(user.pk)
+            session.save()
+
+
+@pytest.fixture
+def client():
+    return SecondFactorClient()
+
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
 

@@ -22,6 +22,7 @@ from enterprises.admin.base import (
     stash_upload,
     unstash_upload,
 )
+from enterprises.admin.orientations import AssignmentInlineForm, orient_new
 from enterprises.enums import ExitReason, Stage
 from enterprises.exports import enterprise_columns
 from enterprises.forms.orientations import AssignForm
@@ -34,7 +35,7 @@ from enterprises.models import (
     assigned_organisations,
 )
 from enterprises.notifications import assign
-from partners.models import User
+from partners.models import Organisation, User
 
 
 class ContactInline(admin.StackedInline):
@@ -51,10 +52,16 @@ class ContactInline(admin.StackedInline):
 
 class AssignmentInline(admin.TabularInline):
     model = Assignment
+    form = AssignmentInlineForm
     extra = 0
     fields = ["organisation", "action", "status", "message", "assigned_by", "created_at"]
     readonly_fields = ["assigned_by", "created_at"]
     autocomplete_fields = ["organisation"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "organisation":
+            kwargs["queryset"] = Organisation.objects.orientable()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class StageChangeInline(admin.TabularInline):
@@ -276,8 +283,10 @@ class EnterpriseAdmin(QuickActionCheckbox, SimpleHistoryAdmin):
     def save_formset(self, request, form, formset, change):
         instances = formset.save(commit=False)
         for instance in instances:
-            if isinstance(instance, Assignment) and instance.assigned_by_id is None:
-                instance.assigned_by = request.user
+            if isinstance(instance, Assignment) and instance.pk is None:
+                orient_new(request, self, instance)
+                continue
+            instance._history_user = request.user
             instance.save()
         for obj in formset.deleted_objects:
             obj.delete()
@@ -287,23 +296,34 @@ class EnterpriseAdmin(QuickActionCheckbox, SimpleHistoryAdmin):
     def assign_to(self, request, queryset):
         form = AssignForm(request.POST if "apply" in request.POST else None)
         if form.is_bound and form.is_valid():
-            done, refused = 0, []
+            done, refused = [], []
             for enterprise in queryset:
                 for organisation in form.cleaned_data["organisations"]:
                     try:
-                        assign(
-                            enterprise,
-                            organisation,
-                            by=request.user,
-                            action=form.cleaned_data["programme_action"],
-                            message=form.cleaned_data["message"],
+                        done.append(
+                            assign(
+                                enterprise,
+                                organisation,
+                                by=request.user,
+                                action=form.cleaned_data["programme_action"],
+                                message=form.cleaned_data["message"],
+                            )
                         )
-                        done += 1
                     except ValidationError as error:
                         refused.extend(error.messages)
-            self.message_user(
-                request, f"{done} orientation(s) créée(s) ; les membres sont prévenus."
-            )
+            reached = sorted({a.organisation.name for a in done if a.notified})
+            silent = sorted({a.organisation.name for a in done if not a.notified})
+            summary = f"{len(done)} orientation(s) créée(s)"
+            if reached:
+                summary += " ; les membres de " + ", ".join(reached) + " sont prévenus"
+            self.message_user(request, summary + ".")
+            if silent:
+                self.message_user(
+                    request,
+                    "Aucun membre actif dans : " + ", ".join(silent) + ". Personne n'a été "
+                    "prévenu : invitez-y un membre.",
+                    messages.WARNING,
+                )
             for line in refused:
                 self.message_user(request, line, messages.WARNING)
             return None

@@ -11,7 +11,7 @@ class AssignForm(forms.Form):
 
     organisations = forms.ModelMultipleChoiceField(
         label="Structures partenaires",
-        queryset=Organisation.objects.filter(is_active=True),
+        queryset=Organisation.objects.orientable(),
         widget=forms.CheckboxSelectMultiple,
     )
     # Not « action »: the admin's action form already posts a field of that name.

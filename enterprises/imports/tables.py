@@ -109,6 +109,8 @@ class RowResult:
     errors: list = field(default_factory=list)  # (column header, reason)
     changes: list = field(default_factory=list)  # (field label, old, new)
     values: dict = field(default_factory=dict)
+    qpv: object = None  # the QPV the enterprise will have once imported
+    outside: str = ""  # why it will be « hors QPV », for the preview's warning
 
 
 @dataclass
@@ -116,6 +118,10 @@ class PreparedImport:
     rows: list = field(default_factory=list)
     file_errors: list = field(default_factory=list)
     warnings: list = field(default_factory=list)
+
+    @property
+    def outside_qpv(self):
+        return [r for r in self.rows if r.action in ("create", "update") and r.outside]
 
     @property
     def refused(self):
@@ -365,8 +371,45 @@ def prepare_import(content, filename):
         if "qpv" in row.values and current.qpv_id != row.values["qpv"].pk:
             row.changes.append(("QPV", _display(current.qpv), _display(row.values["qpv"])))
         row.action = "update" if row.changes else "unchanged"
+    for row in prepared.rows:
+        if row.action in ("create", "update"):
+            _foresee_qpv(row, existing.get(row.siret), context["locator"])
     prepared.context = context
     return prepared
+
+
+# A point closer than this to a contour, yet outside, is worth a look (the contours are
+# simplified to about 10 m and addresses are often geocoded a few dozen metres off).
+NEAR_CONTOUR_METRES = 100
+
+
+def _foresee_qpv(row, current, locator):
+    """The QPV the row will give the enterprise (as `_fill` then `locate` will), and why
+    it will be « hors QPV » when it will."""
+    values = row.values
+    if "qpv" in values:
+        row.qpv = values["qpv"]
+        return
+    if current is not None and current.qpv_source == QpvSource.MANUAL and current.qpv_id:
+        row.qpv = current.qpv
+        return
+    latitude = values.get("latitude", current.latitude if current else None)
+    longitude = values.get("longitude", current.longitude if current else None)
+    if latitude is None or longitude is None:
+        row.outside = "hors QPV : pas de coordonnées (ni QPV indiqué)"
+        return
+    row.qpv = locator.locate(latitude, longitude)
+    if row.qpv is not None:
+        return
+    near = locator.nearest_boundary(latitude, longitude, NEAR_CONTOUR_METRES)
+    if near is None:
+        row.outside = "hors QPV : le point est loin de tout QPV"
+    else:
+        qpv, metres = near
+        row.outside = (
+            f"hors QPV, à {round(metres)} m du contour de « {qpv.name} » : vérifiez "
+            "l'adresse ou indiquez le QPV"
+        )
 
 
 def _fill(enterprise, values, locator):

@@ -5,6 +5,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -19,8 +20,18 @@ from partners.models import Membership, Organisation
 
 from .registry import Enterprise
 
+# An orientation is « open » while the partner has not answered for good.
+OPEN_STATUSES = (AssignmentStatus.QUO, AssignmentStatus.TAKING_CARE)
+
 
 class AssignmentQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def open_for(self, enterprise, organisation):
+        """The open orientation of this enterprise to this organisation (at most one)."""
+        return self.open().filter(enterprise=enterprise, organisation=organisation)
+
     def working(self):
         """Orientations the partner works on or worked on: not declined, not expired.
         They give the right to edit the enterprise and see its contacts."""
@@ -93,6 +104,16 @@ class Assignment(models.Model):
     reminders_sent = models.PositiveSmallIntegerField("relances envoyées", default=0)
     closing_note = models.CharField("précision", max_length=255, blank=True)
 
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="décidée par",
+        help_text="Qui a clôturé ou décliné l'orientation.",
+    )
+
     history = HistoricalRecords()
     objects = AssignmentQuerySet.as_manager()
 
@@ -101,15 +122,43 @@ class Assignment(models.Model):
         verbose_name_plural = "orientations"
         ordering = ["-created_at"]
         constraints = [
+            # One open orientation per enterprise and structure; once answered, the
+            # Métropole may orient it there again (the action is not part of the key).
             models.UniqueConstraint(
-                fields=["enterprise", "organisation", "action"],
-                name="assignment_enterprise_organisation_action",
+                fields=["enterprise", "organisation"],
+                condition=Q(status__in=["quo", "taking_care"]),
+                name="assignment_one_open_per_organisation",
+                violation_error_message=(
+                    "Cette entreprise est déjà orientée vers cette structure, et cette "
+                    "orientation est encore en attente ou en cours."
+                ),
             ),
         ]
         indexes = [models.Index(fields=["organisation", "status"])]
 
     def __str__(self):
         return f"{self.enterprise} → {self.organisation}"
+
+    @property
+    def is_open(self):
+        return self.status in OPEN_STATUSES
+
+    def refuse_if_already_open(self):
+        """Raise the French refusal when this enterprise already has an open orientation
+        to this organisation (other than this one)."""
+        if not self.is_open:
+            return
+        existing = (
+            Assignment.objects.open_for(self.enterprise_id, self.organisation_id)
+            .exclude(pk=self.pk)
+            .first()
+        )
+        if existing is not None:
+            raise ValidationError(
+                f"« {existing.enterprise} » est déjà orientée vers « {existing.organisation} » "
+                f"depuis le {timezone.localtime(existing.created_at):%d/%m/%Y} (statut : "
+                f"{existing.get_status_display()})."
+            )
 
     def _require(self, *statuses, doing):
         if self.status not in statuses:
@@ -127,7 +176,8 @@ class Assignment(models.Model):
         self._history_user = by
         self.save()
 
-    def close(self, outcome, *, by, note=""):
+    def check_close(self, outcome):
+        """Raise the French refusal when this orientation cannot be closed so."""
         if outcome not in CLOSED_STATUSES:
             raise ValidationError(
                 "Choisissez l'issue : aide proposée, pas d'aide ou non joignable."
@@ -135,7 +185,11 @@ class Assignment(models.Model):
         self._require(
             AssignmentStatus.TAKING_CARE, doing="la clôturer sans l'avoir prise en charge"
         )
+
+    def close(self, outcome, *, by, note=""):
+        self.check_close(outcome)
         self.status, self.closed_at, self.closing_note = outcome, timezone.now(), note
+        self.decided_by = by
         self._history_user = by
         self.save()
         assignment_closed.send(sender=Assignment, assignment=self)
@@ -148,6 +202,7 @@ class Assignment(models.Model):
             raise ValidationError("Précisez le motif du refus.")
         self.status, self.declined_at = AssignmentStatus.NOT_FOR_ME, timezone.now()
         self.decline_reason, self.decline_note, self.handled_by = reason, note, by
+        self.decided_by = by
         self._history_user = by
         self.save()
 

@@ -11,16 +11,16 @@ from enterprises import perms
 from enterprises.enums import CLOSED_STATUSES, AssignmentStatus, DeclineReason
 from enterprises.forms.orientations import AssignForm
 from enterprises.models import Assignment, Enterprise
-from enterprises.notifications import assign, notify_assigner
+from enterprises.notifications import assign, notify_assigner, orientation_outcome
 from partners.models import User
 from partners.perms import active_role
 
 TABS = [
     ("a-traiter", "À traiter", [AssignmentStatus.QUO]),
     ("en-cours", "En cours", [AssignmentStatus.TAKING_CARE]),
-    ("clotures", "Clôturés", list(CLOSED_STATUSES)),
-    ("refuses", "Refusés", [AssignmentStatus.NOT_FOR_ME]),
-    ("expires", "Expirés", [AssignmentStatus.EXPIRED]),
+    ("clotures", "Clôturées", list(CLOSED_STATUSES)),
+    ("refuses", "Déclinées", [AssignmentStatus.NOT_FOR_ME]),
+    ("expires", "Expirées", [AssignmentStatus.EXPIRED]),
 ]
 
 
@@ -43,7 +43,7 @@ def inbox(request):
     current = next((t for t in TABS if t[0] == request.GET.get("onglet")), TABS[0])
     rows = (
         assignments.filter(status__in=current[2])
-        .select_related("enterprise__qpv", "assigned_by", "handled_by", "action")
+        .select_related("enterprise__qpv", "assigned_by", "handled_by", "decided_by", "action")
         .defer("enterprise__qpv__polygon")
         .order_by("created_at", "id")
     )
@@ -116,13 +116,28 @@ def take(request, pk):
 
 @require_POST
 def close(request, pk):
+    """Two steps, no JavaScript needed: the card's form posts the chosen outcome and note,
+    this answers with a confirmation page; only its « Confirmer » closes."""
     assignment, _role = _actionable(request, pk)
+    outcome, note = request.POST.get("outcome", ""), request.POST.get("note", "")[:255]
     try:
-        assignment.close(
-            request.POST.get("outcome", ""),
-            by=request.user,
-            note=request.POST.get("note", "")[:255],
+        assignment.check_close(outcome)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return _back(assignment, "en-cours")
+    if request.POST.get("confirm") != "1":
+        return render(
+            request,
+            "enterprises/assignment_close_confirm.html",
+            {
+                "assignment": assignment,
+                "outcome": outcome,
+                "outcome_label": AssignmentStatus(outcome).label,
+                "note": note,
+            },
         )
+    try:
+        assignment.close(outcome, by=request.user, note=note)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return _back(assignment, "en-cours")
@@ -174,23 +189,22 @@ def assign_enterprise(request, pk):
         done, refused = [], []
         for organisation in form.cleaned_data["organisations"]:
             try:
-                assign(
-                    enterprise,
-                    organisation,
-                    by=request.user,
-                    action=form.cleaned_data["programme_action"],
-                    message=form.cleaned_data["message"],
+                done.append(
+                    assign(
+                        enterprise,
+                        organisation,
+                        by=request.user,
+                        action=form.cleaned_data["programme_action"],
+                        message=form.cleaned_data["message"],
+                    )
                 )
-                done.append(organisation.name)
             except ValidationError as error:
                 refused.extend(error.messages)
         if refused:
             for line in refused:
                 form.add_error("organisations", line)
-        if done:
-            messages.success(
-                request, "Orientée vers : " + ", ".join(done) + ". Les membres sont prévenus."
-            )
+        for level, line in orientation_outcome(done):
+            messages.add_message(request, level, line)
         if not refused:
             return redirect("enterprises:detail", pk=enterprise.pk)
     return render(

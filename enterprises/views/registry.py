@@ -91,6 +91,9 @@ def enterprise_detail(request, pk):
         .order_by("-date", "-id")
     )
     assessments = list(enterprise.assessments.select_related("contact"))
+    assignments = list(
+        enterprise.assignments.select_related("organisation", "assigned_by", "decided_by")
+    )
     timeline = (
         [
             {"at": change.at, "kind": "stage", "object": change}
@@ -98,7 +101,17 @@ def enterprise_detail(request, pk):
         ]
         + [
             {"at": assignment.created_at, "kind": "assignment", "object": assignment}
-            for assignment in enterprise.assignments.select_related("organisation", "assigned_by")
+            for assignment in assignments
+        ]
+        # The partner's answer is its own line, signed by whoever decided.
+        + [
+            {
+                "at": assignment.closed_at or assignment.declined_at,
+                "kind": "decision",
+                "object": assignment,
+            }
+            for assignment in assignments
+            if assignment.closed_at or assignment.declined_at
         ]
         + [{"at": _at(a.date), "kind": "activity", "object": a} for a in activities]
         + [{"at": _at(a.date), "kind": "assessment", "object": a} for a in assessments]

@@ -302,17 +302,33 @@ class Disbursement(models.Model):
         return f"{self.get_kind_display()} du {self.date:%d/%m/%Y} — {euros(self.amount)}"
 
 
+def _shown(instance, field, value):
+    """A value as the journal's reader reads it: the label of a choice, an amount in euros,
+    a French date; None stays None."""
+    if value is None:
+        return None
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(field, models.DecimalField):
+        return euros(value)
+    if isinstance(field, models.DateField):
+        return f"{value:%d/%m/%Y}"
+    if isinstance(field, models.FileField):
+        return str(getattr(instance, "receipt_name", "") or value.name) if value else None
+    return str(value)
+
+
 def _changes(old, new, fields):
-    """{field label: [old, new]} for the fields that differ (as text)."""
+    """{field label: [old, new]} for the fields that differ, as a person reads them."""
     diff = {}
     for name in fields:
         before = getattr(old, name) if old is not None else None
         after = getattr(new, name)
         if before != after:
-            label = str(type(new)._meta.get_field(name).verbose_name)
-            diff[label] = [
-                None if before is None else str(before),
-                None if after is None else str(after),
+            field = type(new)._meta.get_field(name)
+            diff[str(field.verbose_name)] = [
+                _shown(old, field, before),
+                _shown(new, field, after),
             ]
     return diff
 

@@ -37,9 +37,16 @@ def test_staff_assign_the_partner_takes_it_and_closes_it(
     assignment = Assignment.objects.get()
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("enterprises:assignment_take", args=[assignment.pk]))
-        client.post(
+        asked = client.post(
             reverse("enterprises:assignment_close", args=[assignment.pk]),
             {"outcome": "done", "note": "site livré"},
+        )
+        # The first post only asks for confirmation: nothing is closed yet.
+        assert "Confirmer la clôture" in text(asked)
+        assert Assignment.objects.get().status == AssignmentStatus.TAKING_CARE
+        client.post(
+            reverse("enterprises:assignment_close", args=[assignment.pk]),
+            {"outcome": "done", "note": "site livré", "confirm": "1"},
         )
     assignment.refresh_from_db()
     assert (
@@ -47,9 +54,19 @@ def test_staff_assign_the_partner_takes_it_and_closes_it(
     )
     assert assignment.handled_by == alice
     told = [m for m in mail.outbox if m.to == ["staff@example.test"]]
-    assert [
-        ("pris en charge" in m.subject, "clôturé (aide proposée)" in m.subject) for m in told
-    ] == [(True, False), (False, True)]
+    assert [("pris en charge" in m.subject, "clôturé" in m.subject) for m in told] == [
+        (True, False),
+        (False, True),
+    ]
+    assert told[1].subject == (
+        "Structure A a clôturé l'orientation de « PRIMEUR DU MAIL » (aide proposée)"
+    )
+    assert "site livré" in told[1].body and "décision de" in told[1].body
+    assert assignment.decided_by == alice
+    closed_tab = text(client.get(reverse("enterprises:inbox") + "?onglet=clotures"))
+    assert "Précision : site livré" in closed_tab and "Clôturées" in closed_tab
+    detail = text(client.get(reverse("enterprises:detail", args=[enterprise.pk])))
+    assert "Orientation clôturée par" in detail and "site livré" in detail
     history = list(
         assignment.history.order_by("history_date").values_list("status", "history_user__email")
     )

@@ -209,7 +209,7 @@ def test_the_journal_is_append_only_and_records_old_and_new_values(staff, conven
     expense.status = "payee"
     save_expense(expense, staff)
     paid = FinancialEvent.objects.filter(kind=FinancialEventKind.EXPENSE_PAID).get()
-    assert paid.changes == {"statut": ["engagee", "payee"]} and paid.by == staff
+    assert paid.changes == {"statut": ["engagée", "payée"]} and paid.by == staff
     with pytest.raises(PermissionError):
         paid.save()
     with pytest.raises(PermissionError):
