@@ -19,6 +19,8 @@ class ConventionForm(forms.ModelForm):
             "max_amount",
             "prefecture_act_id",
             "published_on",
+            "signatory_name",
+            "signatory_quality",
         ]
         widgets = {"signed_on": DATE, "published_on": DATE}
 
@@ -68,6 +70,15 @@ class ExpenseForm(forms.ModelForm):
     def __init__(self, *args, convention, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["line"].queryset = BudgetLine.objects.filter(convention=convention)
+
+    def clean_date(self):
+        # A report for a closed period must keep its figures: nothing dated ahead of today.
+        date = self.cleaned_data["date"]
+        if date and date > timezone.localdate():
+            raise forms.ValidationError(
+                "La date de la dépense ne peut être dans le futur : saisissez-la une fois faite."
+            )
+        return date
 
     def clean_receipt(self):
         upload = self.cleaned_data.get("receipt")
