@@ -19,11 +19,10 @@ from grant.models import (
     Report,
 )
 from grant.perms import staff_only
+from grant.tasks import generate_report
 
 
 def _enqueue(report):
-    from grant.tasks import generate_report
-
     generate_report.delay_on_commit(report.pk)
 
 
