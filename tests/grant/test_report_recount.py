@@ -267,9 +267,7 @@ def test_every_checked_figure_equals_an_independent_recount(demo, which):
     enterprises = sheet_rows(book, "Entreprises")
     header = enterprises[0]
     hours_column = header.index("Heures d'accompagnement (présent)")
-    with_hours = {
-        r[0]: Decimal(str(r[hours_column])) for r in enterprises[1:] if r[hours_column]
-    }
+    with_hours = {r[0]: Decimal(str(r[hours_column])) for r in enterprises[1:] if r[hours_column]}
     assert with_hours == expected["hours_per_siret"]
     assert len(enterprises) - 1 == expected["total"]
 
