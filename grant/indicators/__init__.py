@@ -11,7 +11,7 @@ from enterprises.models import Activity, Participation
 from .activities import activity_figures, activity_rows, enterprise_minutes
 from .base import ZERO, hours, rate, rounded
 from .definitions import METHOD
-from .money import expenses_as_of, grant_execution, grant_executions
+from .money import expense_totals, expenses_as_of, grant_execution, grant_executions
 from .parcours import (
     as_of,
     assessment_figures,
@@ -31,6 +31,7 @@ __all__ = [
     "assessment_figures",
     "enterprise_figures",
     "enterprise_rows",
+    "expense_totals",
     "expenses_as_of",
     "grant_execution",
     "grant_executions",

@@ -40,6 +40,15 @@ def expenses_as_of(end, start=None):
     )
 
 
+def expense_totals(convention):
+    """The amount and grant part of all the convention's expenses (« état récapitulatif »).
+    One query."""
+    totals = Expense.objects.filter(line__convention=convention).aggregate(
+        amount=Sum("amount"), grant_amount=Sum("grant_amount")
+    )
+    return {key: (value or ZERO).quantize(CENT) for key, value in totals.items()}
+
+
 def grant_execution(convention, today=None, start=None):
     """Planned, engaged, paid, charged to the grant and received, per line and in total,
     as of `today` (from `start` when given), with what remains, the execution rate, the
