@@ -200,7 +200,7 @@ def render_xlsx(report, figures, generated_at=None):
             (
                 "Entreprises",
                 ENTERPRISE_COLUMNS,
-                enterprise_rows(start, end).iterator(chunk_size=5000),
+                enterprise_rows(start, end),
                 None,
             ),
             (

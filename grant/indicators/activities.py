@@ -2,7 +2,7 @@
 and the annex's rows per activity and per enterprise."""
 
 from django.db import connection
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, Exists, OuterRef, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
 from enterprises.enums import ActivityKind, Attendance, PlaceType
@@ -87,7 +87,7 @@ def by_qpv(activities):
     """Per QPV of the enterprises present: activities and their hours. An activity counts
     once in each QPV where one of its present enterprises is; one without any enterprise
     present is « sans entreprise présente ». One query: distinct (activity, QPV) pairs."""
-    inner, params = activities.values("pk").query.sql_with_params()
+    inner, params = activities.order_by().values("pk").query.sql_with_params()
     participation, enterprise, activity, qpv = (
         Participation._meta.db_table,
         Enterprise._meta.db_table,
@@ -95,24 +95,20 @@ def by_qpv(activities):
         Qpv._meta.db_table,
     )
     sql = f"""
-        SELECT x.met, q.name, COUNT(*), COALESCE(SUM(a.duration), 0)
+        SELECT x.met, q.name, COUNT(*), COALESCE(SUM(x.duration), 0)
         FROM (
-            SELECT a.id AS activity_id, pairs.qpv_id, pairs.met
+            SELECT DISTINCT a.id, a.duration, e.qpv_id, p.id IS NOT NULL AS met
             FROM {activity} a
-            LEFT JOIN (
-                SELECT DISTINCT p.activity_id, e.qpv_id, 1 AS met
-                FROM {participation} p JOIN {enterprise} e ON e.id = p.enterprise_id
-                WHERE p.attendance = %s AND p.activity_id IN ({inner})
-            ) pairs ON pairs.activity_id = a.id
+            LEFT JOIN {participation} p ON p.activity_id = a.id AND p.attendance = %s
+            LEFT JOIN {enterprise} e ON e.id = p.enterprise_id
             WHERE a.id IN ({inner})
         ) x
-        JOIN {activity} a ON a.id = x.activity_id
         LEFT JOIN {qpv} q ON q.id = x.qpv_id
         GROUP BY x.met, q.name
         ORDER BY COUNT(*) DESC, q.name
     """
     with connection.cursor() as cursor:
-        cursor.execute(sql, [Attendance.PRESENT, *params, *params])
+        cursor.execute(sql, [Attendance.PRESENT, *params])
         rows = cursor.fetchall()
     return [
         (name or ("hors QPV" if met else "sans entreprise présente"), n, hours(minutes))
@@ -145,16 +141,4 @@ def activity_rows(activities):
             "organisation__name",
         )
         .order_by("date", "id")
-    )
-
-
-def enterprise_minutes(activities):
-    """Per enterprise: minutes of the activities it was present at (a subquery)."""
-    return Subquery(
-        present_at(activities)
-        .filter(enterprise=OuterRef("pk"))
-        .values("enterprise")
-        .annotate(total=Sum("activity__duration"))
-        .values("total"),
-        output_field=IntegerField(),
     )
