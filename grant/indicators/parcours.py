@@ -3,6 +3,7 @@ progress, orientations to partners, the working group."""
 
 from collections import defaultdict
 
+from django.db import connection
 from django.db.models import (
     Avg,
     Case,
@@ -29,6 +30,7 @@ from enterprises.enums import (
 )
 from enterprises.models import Assessment, Assignment, Contact, Enterprise, StageChange
 from partners.models import Meeting, MeetingInvitation
+from programme.models import NafCode, Qpv
 
 from .base import day_bounds, median_days, rate, rounded
 
@@ -77,28 +79,56 @@ def as_of(enterprises, end):
     ).filter(entered_at__lt=after)
 
 
+def state_at_end(enterprises, begin, after):
+    """One pass over the enterprises in the parcours before `after`: rows of (stage at end,
+    exit reason at end, QPV name, NAF section, its label, entered since `begin`, count).
+    Derived tables joined once (first change, last change before the end by ROW_NUMBER)
+    rather than a correlated subquery per enterprise: the same rule as as_of()."""
+    inner, params = enterprises.order_by().values("pk").query.sql_with_params()
+    e, sc, q, naf = (
+        Enterprise._meta.db_table,
+        StageChange._meta.db_table,
+        Qpv._meta.db_table,
+        NafCode._meta.db_table,
+    )
+    sql = f"""
+        SELECT COALESCE(l.to_stage, e.stage), COALESCE(l.reason, e.exit_reason), q.name,
+               n.section, n.section_label, COALESCE(f.first_at, e.created_at) >= %s, COUNT(*)
+        FROM {e} e
+        LEFT JOIN (SELECT enterprise_id, MIN(at) AS first_at FROM {sc} GROUP BY enterprise_id) f
+            ON f.enterprise_id = e.id
+        LEFT JOIN (
+            SELECT enterprise_id, to_stage, reason, ROW_NUMBER() OVER (
+                PARTITION BY enterprise_id ORDER BY at DESC, id DESC) AS rank
+            FROM {sc} WHERE at < %s
+        ) l ON l.enterprise_id = e.id AND l.rank = 1
+        LEFT JOIN {q} q ON q.id = e.qpv_id
+        LEFT JOIN {naf} n ON n.id = e.naf_id
+        WHERE COALESCE(f.first_at, e.created_at) < %s AND e.id IN ({inner})
+        GROUP BY 1, 2, 3, 4, 5, 6
+    """
+    with connection.cursor() as cursor:
+        # Raw SQL: adapt the bounds as the ORM would (naive UTC text on SQLite).
+        begin, after = (connection.ops.adapt_datetimefield_value(v) for v in (begin, after))
+        cursor.execute(sql, [begin, after, after, *params])
+        return cursor.fetchall()
+
+
 def enterprise_figures(enterprises, start, end):
     """Stages and exits at the end of the period, QPVs and sectors of the enterprises then
     in the parcours, new ones, the funnel of the period and the median time between
     stages. Six queries."""
     begin, after = day_bounds(start, end)
-    present = as_of(enterprises, end)
-    rows = list(
-        present.values("stage_at_end", "exit_reason_at_end")
-        .annotate(n=Count("id"), new=Count("id", filter=Q(entered_at__gte=begin)))
-        .order_by()
-    )
-    by_stage, exits = defaultdict(int), defaultdict(int)
-    for row in rows:
-        by_stage[row["stage_at_end"]] += row["n"]
-        if row["stage_at_end"] == Stage.SORTIE and row["exit_reason_at_end"]:
-            exits[row["exit_reason_at_end"]] += row["n"]
-    by_qpv = present.values("qpv__name").annotate(n=Count("id")).order_by("-n", "qpv__name")
-    by_section = (
-        present.values("naf__section", "naf__section_label")
-        .annotate(n=Count("id"))
-        .order_by("-n", "naf__section")
-    )
+    by_stage, exits, by_qpv, by_section = (defaultdict(int) for _ in range(4))
+    new = 0
+    for stage, reason, qpv, section, label, entered, n in state_at_end(enterprises, begin, after):
+        by_stage[stage] += n
+        if stage == Stage.SORTIE and reason:
+            exits[reason] += n
+        by_qpv[qpv or "hors QPV"] += n
+        sector = f"{section} — {label.capitalize()}" if section else "non renseigné"
+        by_section[sector] += n
+        new += n if entered else 0
     changes = StageChange.objects.filter(enterprise__in=enterprises, at__lt=after)
     reached = dict(
         changes.filter(at__gte=begin)
@@ -112,19 +142,11 @@ def enterprise_figures(enterprises, start, end):
             durations[change.to_stage].append(change.left_at - change.at)
     return {
         "total": sum(by_stage.values()),
-        "new": sum(row["new"] for row in rows),
+        "new": new,
         "by_stage": [(STAGE_LABELS[s], by_stage.get(s, 0)) for s in Stage.values],
         "exits": [(label, exits[code]) for code, label in ExitReason.choices if exits.get(code)],
-        "by_qpv": [(row["qpv__name"] or "hors QPV", row["n"]) for row in by_qpv],
-        "by_section": [
-            (
-                f"{row['naf__section']} — {row['naf__section_label'].capitalize()}"
-                if row["naf__section"]
-                else "non renseigné",
-                row["n"],
-            )
-            for row in by_section
-        ],
+        "by_qpv": sorted(by_qpv.items(), key=lambda item: (-item[1], item[0])),
+        "by_section": sorted(by_section.items(), key=lambda item: (-item[1], item[0])),
         "funnel": [(STAGE_LABELS[s], reached.get(s, 0)) for s in Stage.values],
         "autonomy_reached": reached.get(Stage.AUTONOME, 0),
         "median_days_in": [
@@ -149,7 +171,10 @@ def assessment_figures(enterprises, start, end):
     )
     of_contact = assessments.filter(contact=OuterRef("pk"))
     pairs = (
-        Contact.objects.annotate(
+        Contact.objects.filter(
+            pk__in=assessments.filter(kind=AssessmentKind.FINAL).values("contact_id")
+        )
+        .annotate(
             first=Subquery(
                 of_contact.filter(kind=AssessmentKind.INITIAL)
                 .order_by("date", "id")
