@@ -4,7 +4,7 @@ import datetime
 import random
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import Min, Q
 from django.utils import timezone
 
 from enterprises.enums import (
@@ -17,9 +17,9 @@ from enterprises.enums import (
     PlaceType,
     Stage,
 )
-from enterprises.models import Activity, Assessment, Assignment, Participation
+from enterprises.models import Activity, Assessment, Assignment, Participation, StageChange
 from programme.enums import TermFamily
-from programme.models import Term
+from programme.models import Action, Term
 
 
 def seed_activities(users, seed, enterprises, place, today=None):
@@ -27,6 +27,12 @@ def seed_activities(users, seed, enterprises, place, today=None):
     Tiers-lieu, and diagnostics before and after (rebuilt on each run, same seed)."""
     rng = random.Random(seed + 2)
     today = today or timezone.localdate()
+    # Each activity is tied to the convention's action its author's organisation leads;
+    # the conseillers' sessions to the PIX parcours, the workshops to the Tiers-lieu.
+    actions = {a.code: a for a in Action.objects.all()}
+    led = {a.lead_id: a for a in actions.values()}
+    sessions_action = actions.get("conseillers-numeriques-pix")
+    workshops_action = actions.get("tiers-lieu-gisele-halimi")
     Activity.objects.filter(author__in=users).delete()
     Assessment.objects.filter(enterprise__in=enterprises).delete()
     themes = list(
@@ -44,6 +50,19 @@ def seed_activities(users, seed, enterprises, place, today=None):
     for enterprise in enterprises:
         for assignment in enterprise.assignments.all():
             by_org.setdefault(assignment.organisation_id, []).append(enterprise)
+    # Nothing happens to an enterprise before it enters the parcours (its first stage
+    # change): the report counts it from then on.
+    entered = {
+        row["enterprise"]: timezone.localdate(row["first"])
+        for row in StageChange.objects.filter(enterprise__in=enterprises)
+        .values("enterprise")
+        .annotate(first=Min("at"))
+        .order_by()
+    }
+
+    def entry(enterprise):
+        return entered.get(enterprise.pk, timezone.localdate(enterprise.created_at))
+
     activities, participations, assessments = [], [], []
     for enterprise in enterprises:
         if enterprise.stage not in (Stage.ACCOMPAGNEE, Stage.AUTONOME, Stage.SORTIE):
@@ -60,7 +79,10 @@ def seed_activities(users, seed, enterprises, place, today=None):
             last = n == 4 or (enterprise.stage == Stage.AUTONOME and n == 0)
             activity = Activity(
                 kind=ActivityKind.INDIVIDUEL,
-                date=today - datetime.timedelta(days=rng.randint(5, 330)),
+                date=entry(enterprise)
+                + datetime.timedelta(
+                    days=rng.randint(0, max((today - entry(enterprise)).days - 5, 0))
+                ),
                 duration=rng.choice([30, 45, 60, 90]),
                 place_type=rng.choice(
                     [PlaceType.DOMICILE, PlaceType.DOMICILE, PlaceType.LIEU_ACTIVITE]
@@ -72,6 +94,7 @@ def seed_activities(users, seed, enterprises, place, today=None):
                 ],
                 author=author,
                 organisation=memberships[author.pk],
+                action=led.get(memberships[author.pk].pk, sessions_action),
                 notes="Séance de démonstration.",
             )
             if activity.place_type == PlaceType.LIEU_ACTIVITE:
@@ -80,10 +103,12 @@ def seed_activities(users, seed, enterprises, place, today=None):
     conseiller = next((u for u in users if u.email == "conseiller2@demo.test"), users[0])
     pool = [e for e in enterprises if e.referent == conseiller] or list(enterprises)
     for n in range(6):
-        guests = rng.sample(pool, min(len(pool), 3))
+        day = today - datetime.timedelta(days=30 + 50 * n)
+        there = [e for e in pool if entry(e) <= day]
+        guests = rng.sample(there, min(len(there), 3))
         activity = Activity(
             kind=ActivityKind.COLLECTIF,
-            date=today - datetime.timedelta(days=30 + 50 * n),
+            date=day,
             duration=120,
             place_type=PlaceType.LIEU_ACTIVITE,
             place=place,
@@ -96,6 +121,7 @@ def seed_activities(users, seed, enterprises, place, today=None):
             ),
             level=rng.choice(levels),
             anonymous_count=rng.randint(0, 4),
+            action=workshops_action,
             author=conseiller,
             organisation=memberships[conseiller.pk],
         )
@@ -119,7 +145,7 @@ def seed_activities(users, seed, enterprises, place, today=None):
         if enterprise.stage == Stage.REPEREE:
             continue
         contact = enterprise.contacts.first()
-        start = timezone.localdate(enterprise.created_at) - datetime.timedelta(days=200)
+        start = entry(enterprise) + datetime.timedelta(days=rng.randint(0, 5))
         initial = Decimal(rng.randint(15, 45))
         assessments.append(
             Assessment(

@@ -121,6 +121,9 @@ def seed_grant(staff_user, today=None):
     today = today or timezone.localdate()
     convention.signed_on = today - datetime.timedelta(days=240)
     convention.status = ConventionStatus.EN_COURS
+    # The délibération authorises the Président to sign for the Métropole.
+    convention.signatory_name = "Michaël Delafosse"
+    convention.signatory_quality = "Le Président de Montpellier Méditerranée Métropole"
     save_convention(convention, staff_user)
     actions = {a.code: a for a in convention.programme.actions.all()}
     lines = []

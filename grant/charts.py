@@ -8,6 +8,11 @@ WIDTH, BAR_HEIGHT, LABEL_HEIGHT, GAP = 360, 16, 18, 10
 ROW = LABEL_HEIGHT + BAR_HEIGHT + GAP
 
 
+def summary(rows, unit=""):
+    """The text alternative of a chart: every bar's label and value, in words."""
+    return ", ".join(f"{label} : {value}{unit}" for label, value in rows) or "aucune donnée"
+
+
 def bar_chart(title, rows, unit=""):
     """A horizontal bar chart of (label, value) rows, as an SVG string with a text
     alternative (role="img", aria-label, and the numbers written beside each bar)."""
@@ -29,7 +34,6 @@ def bar_chart(title, rows, unit=""):
             }
         )
     height = max(len(rows) * ROW, ROW)
-    summary = ", ".join(f"{label} : {value}{unit}" for label, value in rows) or "aucune donnée"
     return render_to_string(
         "grant/bar_chart.svg",
         {
@@ -38,7 +42,7 @@ def bar_chart(title, rows, unit=""):
             "width": WIDTH,
             "height": height,
             "bar_height": BAR_HEIGHT,
-            "summary": f"{title} — {summary}",
+            "summary": f"{title} — {summary(rows, unit)}",
             "unit": unit,
         },
     )
@@ -53,10 +57,25 @@ def charts(specs):
 def programme_charts(figures):
     """The charts of the programme's figures, the same on « Pilotage » and in the PDF
     report: {name: (title, SVG)}."""
+    specs = programme_chart_specs(figures)
+    return dict(zip(specs, charts(specs.values()), strict=True))
+
+
+def report_charts(figures):
+    """{name: {title, svg, alt}}: the PDF prints each chart under its heading, followed by
+    its text alternative (WeasyPrint does not carry an SVG's label into the tagged PDF)."""
+    specs = programme_chart_specs(figures)
+    return {
+        name: {"title": title, "svg": svg, "alt": summary(specs[name][1])}
+        for name, (title, svg) in programme_charts(figures).items()
+    }
+
+
+def programme_chart_specs(figures):
+    """{name: (title, rows)} of the programme's charts."""
     enterprises, activities = figures["enterprises"], figures["activities"]
-    specs = {
+    return {
         "stages": ("Entreprises par étape du parcours", enterprises["by_stage"]),
         "qpv": ("Entreprises par QPV", enterprises["by_qpv"]),
         "themes": ("Thématiques des activités", activities["themes"][:10]),
     }
-    return dict(zip(specs, charts(specs.values()), strict=True))

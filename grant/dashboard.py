@@ -111,6 +111,29 @@ TABLES = {
         ],
         lambda f: f["partners"],
     ),
+    "orientations": (
+        "Orientations par statut à la fin de la période",
+        *_pairs("Statut", "Orientations", lambda f: f["orientations"]["by_status"]),
+    ),
+    "actions": (
+        "Activités par action du programme",
+        [
+            Column("Action", lambda r: r["name"]),
+            Column("Activités", lambda r: r["count"]),
+            Column("Heures", lambda r: r["hours"]),
+            Column("Entreprises présentes", lambda r: r["enterprises"]),
+        ],
+        lambda f: f["activities"]["by_action"],
+    ),
+    "qpv-activites": (
+        "Activités et heures par QPV",
+        [
+            Column("QPV", lambda r: r[0]),
+            Column("Activités", lambda r: r[1]),
+            Column("Heures", lambda r: r[2]),
+        ],
+        lambda f: f["activities"]["by_qpv"],
+    ),
     "groupe-de-travail": (
         "Présence au groupe de travail",
         [

@@ -27,7 +27,7 @@ logger = logging.getLogger(__name__)
 VERSION_KEY = "pilotage:figures:version"
 FIGURES_TTL = 10 * 60  # seconds
 
-# The models whose rows the figures read (grant/indicators.py).
+# The models whose rows the figures read (grant/indicators/).
 WATCHED = [
     "enterprises.Enterprise",
     "enterprises.StageChange",

@@ -20,6 +20,8 @@ class ConventionForm(forms.ModelForm):
             "max_amount",
             "prefecture_act_id",
             "published_on",
+            "signatory_name",
+            "signatory_quality",
         ]
         widgets = {"signed_on": DATE, "published_on": DATE}
 
@@ -99,6 +101,15 @@ class ExpenseForm(forms.ModelForm):
                 reverse("grant:receipt", args=[self.instance.pk]),
                 self.instance.receipt_name or "justificatif",
             )
+
+    def clean_date(self):
+        # A report for a closed period must keep its figures: nothing dated ahead of today.
+        date = self.cleaned_data["date"]
+        if date and date > timezone.localdate():
+            raise forms.ValidationError(
+                "La date de la dépense ne peut être dans le futur : saisissez-la une fois faite."
+            )
+        return date
 
     def clean_receipt(self):
         upload = self.cleaned_data.get("receipt")

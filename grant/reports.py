@@ -1,22 +1,33 @@
 """The convention report: figures from the indicators module, a PDF drawn by WeasyPrint and
-an XLSX annex. Run by a Celery task (never in a request) and by `generate_report`."""
+an XLSX annex. Run by a Celery task (never in a request) and by `generate_report`.
+
+Nothing is summed here: every figure and every row of the annex comes from
+grant.indicators, as of the end of the report's period."""
 
 import hashlib
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db.models import Count, Q, Sum
 from django.template.loader import render_to_string
 from django.utils import timezone
+from weasyprint import HTML
 
 from common.tabular import Column, write_xlsx_book
 from enterprises.enums import ActivityKind, PlaceType, Stage
-from enterprises.models import Activity, Enterprise
 
-from .charts import programme_charts
-from .enums import ReportStatus
-from .indicators import programme_figures
-from .models import Disbursement, Expense, Report
+from .charts import report_charts
+from .enums import ExpenseStatus, ReportStatus
+from .indicators import (
+    activity_rows,
+    enterprise_rows,
+    expenses_as_of,
+    hours,
+    period_activities,
+    programme_figures,
+)
+from .models import Disbursement, Report
+
+SIGNED_AT = "Montpellier"
 
 
 def figures_for(report):
@@ -24,13 +35,13 @@ def figures_for(report):
 
 
 def charts_for(figures):
-    return {name: svg for name, (_title, svg) in programme_charts(figures).items()}
+    """{name: {title, svg, alt}}: each chart keeps its heading and its text alternative."""
+    return report_charts(figures)
 
 
-def render_pdf(report, figures):
-    """The report as a PDF (bytes), French formatting, page numbers, table of contents."""
-    from weasyprint import HTML
-
+def render_pdf(report, figures, generated_at=None):
+    """The report as a tagged PDF (PDF/UA-1: structure, title, language) in French."""
+    generated_at = generated_at or timezone.localtime()
     html = render_to_string(
         "grant/report_pdf.html",
         {
@@ -38,32 +49,40 @@ def render_pdf(report, figures):
             "convention": report.convention,
             "figures": figures,
             "charts": charts_for(figures),
-            "generated_at": timezone.localtime(),
+            "generated_at": generated_at,
+            "signed_at": SIGNED_AT,
         },
     )
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
+        pdf_variant="pdf/ua-1", pdf_tags=True
+    )
 
 
-STAGES, KINDS, PLACE_TYPES = (
+STAGES, KINDS, PLACE_TYPES, STATUS_LABELS = (
     dict(Stage.choices),
     dict(ActivityKind.choices),
     dict(PlaceType.choices),
+    dict(ExpenseStatus.choices),
 )
-# The two long lists (all enterprises, every activity of the period) are read as plain
-# rows, streamed: no model object per row (README, « Performance »).
+# The two long lists (enterprises, activities of the period) are read as plain rows,
+# streamed: no model object per row (README, « Performance »).
 ENTERPRISE_COLUMNS = [
     Column("SIRET", lambda e: e["siret"]),
     Column("QPV", lambda e: e["qpv__name"] or "hors QPV"),
     Column("Section NAF", lambda e: e["naf__section"] or ""),
-    Column("Étape", lambda e: STAGES.get(e["stage"], e["stage"])),
-    Column("Heures d'accompagnement sur la période", lambda e: round((e["minutes"] or 0) / 60, 1)),
+    Column("Étape à la fin de la période", lambda e: STAGES.get(e["stage_at_end"])),
+    Column("Heures d'accompagnement (présent)", lambda e: hours(e["minutes"])),
 ]
 ACTIVITY_COLUMNS = [
     Column("Date", lambda a: a["date"]),
     Column("Type", lambda a: KINDS.get(a["kind"], a["kind"])),
     Column("Durée (minutes)", lambda a: a["duration"]),
+    Column("Heures", lambda a: hours(a["duration"])),
     Column("Type de lieu", lambda a: PLACE_TYPES.get(a["place_type"], a["place_type"])),
+    Column("Action", lambda a: a["action__name"] or "sans action précisée"),
     Column("Entreprises présentes", lambda a: a["present"]),
+    Column("Entreprises excusées", lambda a: a["excused"]),
+    Column("Entreprises absentes", lambda a: a["absent"]),
     Column("Participants anonymes", lambda a: a["anonymous_count"]),
     Column("Structure", lambda a: a["organisation__name"]),
 ]
@@ -74,7 +93,7 @@ EXPENSE_COLUMNS = [
     Column("Objet", lambda e: e.description),
     Column("Montant TTC (€)", lambda e: e.amount),
     Column("Part imputée à la subvention (€)", lambda e: e.grant_amount),
-    Column("Statut", lambda e: e.get_status_display()),
+    Column("Statut à la fin de la période", lambda e: STATUS_LABELS[e.status_at_end]),
     Column("Référence", lambda e: e.reference),
 ]
 DISBURSEMENT_COLUMNS = [
@@ -83,61 +102,116 @@ DISBURSEMENT_COLUMNS = [
     Column("Montant (€)", lambda d: d.amount),
     Column("Référence", lambda d: d.reference),
 ]
+PAIR_COLUMNS = [Column("Indicateur", lambda row: row[0]), Column("Valeur", lambda row: row[1])]
+ACTION_COLUMNS = [
+    Column("Action / ligne budgétaire", lambda r: r["name"]),
+    Column("Activités", lambda r: r["count"]),
+    Column("Heures", lambda r: r["hours"]),
+    Column("Entreprises présentes", lambda r: r["enterprises"]),
+    Column("Coût prévu (€)", lambda r: r["planned_cost"]),
+    Column("Engagé (€)", lambda r: r["engaged"]),
+    Column("Imputé à la subvention (€)", lambda r: r["charged"]),
+]
+QPV_COLUMNS = [
+    Column("QPV", lambda r: r[0]),
+    Column("Activités", lambda r: r[1]),
+    Column("Heures", lambda r: r[2]),
+]
+METHOD_COLUMNS = [Column("Chiffre", lambda r: r[0]), Column("Définition", lambda r: r[1])]
 
 
-def render_xlsx(report, figures):
-    """The annex: metadata, then one sheet per list, without personal data."""
+def key_figures(figures):
+    """(label, value) of the report's headline figures, the same in the PDF and the annex."""
+    e, a, d, o = (
+        figures["enterprises"],
+        figures["activities"],
+        figures["assessments"],
+        figures["orientations"],
+    )
+    rows = [
+        ("Entreprises suivies", e["total"]),
+        ("Nouvelles entreprises", e["new"]),
+        *[(f"Étape « {label} »", n) for label, n in e["by_stage"]],
+        ("Autonomie atteinte", e["autonomy_reached"]),
+        ("Activités", a["count"]),
+        ("Heures d'accompagnement", a["hours"]),
+        ("Entreprises rencontrées", a["enterprises"]),
+        ("Accompagnements individuels", a["individual"]),
+        ("Ateliers collectifs", a["collective"]),
+        ("Participants aux ateliers (présences)", a["named_participants"]),
+        ("Participants anonymes", a["anonymous"]),
+        ("Diagnostics", d["count"]),
+        ("Diagnostics initiaux", d["initial"]),
+        ("Diagnostics finaux", d["final"]),
+        ("Contacts avec diagnostic initial et final", d["with_both"]),
+        ("Progression moyenne (points)", d["mean_progress"]),
+        ("Orientations", o["total"]),
+        *[(f"Orientations « {label} »", n) for label, n in o["by_status"]],
+        ("Délai médian de prise en charge (jours)", o["median_days"]),
+        ("Réunions du groupe de travail", figures["working_group"]["meetings"]),
+    ]
+    grant = figures["grant"]
+    if grant is not None:
+        total = grant["total"]
+        rows += [
+            ("Dépenses engagées (€)", total["engaged"]),
+            *[
+                (f"Dépenses au statut « {label} » (€)", amount)
+                for label, amount in total["by_status"]
+            ],
+            ("Imputé à la subvention (€)", total["charged"]),
+            ("Reçu du financeur (€)", total["received"]),
+            ("Reste imputable (€)", total["remaining"]),
+            ("Reste à recevoir (€)", total["to_receive"]),
+        ]
+    return rows
+
+
+def render_xlsx(report, figures, generated_at=None):
+    """The annex: metadata and headline figures, the per-action and per-QPV tables, the
+    lists, and the « Méthode » sheet; without personal data."""
     start, end, convention = report.start, report.end, report.convention
-    period_minutes = Sum(
-        "participations__activity__duration",
-        filter=Q(participations__activity__date__range=(start, end)),
-    )
-    enterprises = (
-        Enterprise.objects.annotate(minutes=period_minutes)
-        .values("siret", "qpv__name", "naf__section", "stage", "minutes")
-        .order_by("siret")
-    )
-    activities = (
-        Activity.objects.filter(date__range=(start, end))
-        .annotate(present=Count("participations", filter=Q(participations__attendance="present")))
-        .values(
-            "date",
-            "kind",
-            "duration",
-            "place_type",
-            "present",
-            "anonymous_count",
-            "organisation__name",
-        )
+    expenses = (
+        expenses_as_of(end, start)
+        .filter(line__convention=convention)
+        .select_related("line")
         .order_by("date", "id")
     )
-    expenses = (
-        Expense.objects.filter(line__convention=convention).select_related("line").order_by("date")
-    )
-    disbursements = Disbursement.objects.filter(convention=convention).order_by("date")
-    grant = figures["grant"]["total"]
+    disbursements = Disbursement.objects.filter(
+        convention=convention, date__range=(start, end)
+    ).order_by("date", "id")
     metadata = [
         ("Rapport", str(report)),
         ("Convention", str(convention)),
         ("Financeur", str(convention.funder)),
         ("Bénéficiaire", str(convention.beneficiary)),
         ("Période", f"du {start:%d/%m/%Y} au {end:%d/%m/%Y}"),
-        ("Généré le", timezone.localtime()),
-        ("Entreprises (total)", figures["enterprises"]["total"]),
-        ("Activités sur la période", figures["activities"]["count"]),
-        ("Heures d'accompagnement", float(figures["activities"]["hours"])),
-        ("Dépenses engagées (€)", grant["engaged"]),
-        ("Imputé à la subvention (€)", grant["charged"]),
-        ("Reçu du financeur (€)", grant["received"]),
+        ("Chiffres arrêtés au", f"{end:%d/%m/%Y}, fin de journée"),
+        ("Généré le", generated_at or timezone.localtime()),
         ("Données personnelles", "aucune : ni nom, ni contact, ni note"),
+        ("Définitions", "feuille « Méthode »"),
     ]
+    activities = period_activities(start, end)
     return write_xlsx_book(
         [
-            ("Métadonnées", [Column("", lambda row: row)], [], metadata),
-            ("Entreprises", ENTERPRISE_COLUMNS, enterprises.iterator(chunk_size=5000), None),
-            ("Activités", ACTIVITY_COLUMNS, activities.iterator(chunk_size=5000), None),
+            ("Métadonnées", PAIR_COLUMNS, key_figures(figures), metadata),
+            ("Par action", ACTION_COLUMNS, figures["per_action"], None),
+            ("Par QPV", QPV_COLUMNS, figures["activities"]["by_qpv"], None),
+            (
+                "Entreprises",
+                ENTERPRISE_COLUMNS,
+                enterprise_rows(start, end),
+                None,
+            ),
+            (
+                "Activités",
+                ACTIVITY_COLUMNS,
+                activity_rows(activities).iterator(chunk_size=5000),
+                None,
+            ),
             ("Dépenses", EXPENSE_COLUMNS, expenses, None),
             ("Versements", DISBURSEMENT_COLUMNS, disbursements, None),
+            ("Méthode", METHOD_COLUMNS, figures["method"], None),
         ]
     )
 
@@ -150,10 +224,11 @@ def build(report):
     """Compute, render and store the report's files, reporting progress as it goes."""
     _step(report, 10, "Calcul des indicateurs")
     figures = figures_for(report)
+    generated_at = timezone.localtime()
     _step(report, 40, "Mise en page du PDF")
-    pdf = render_pdf(report, figures)
+    pdf = render_pdf(report, figures, generated_at)
     _step(report, 75, "Annexe Excel")
-    xlsx = render_xlsx(report, figures)
+    xlsx = render_xlsx(report, figures, generated_at)
     _step(report, 90, "Enregistrement des fichiers")
     name = f"rapport-{report.convention.deliberation_number}-{report.kind}-v{report.version}"
     report.pdf.save(f"{name}.pdf", ContentFile(pdf), save=False)

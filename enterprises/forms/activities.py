@@ -135,6 +135,17 @@ class ActivityForm(forms.ModelForm):
         f["level"].queryset = terms(TermFamily.NIVEAU_ATELIER)
         f["place"].queryset = Place.objects.filter(is_active=True)
         f["action"].queryset = Action.objects.all()
+        # A convention in force sets its budget out by action: each activity says which.
+        # (Named through the relation: the grant app sits above this one.)
+        in_force = Action.objects.filter(
+            budget_lines__convention__status__in=("signee", "en_cours")
+        ).distinct()
+        if in_force.exists():
+            f["action"].queryset = in_force
+            f["action"].required = True
+            f[
+                "action"
+            ].help_text = "L'action de la convention à laquelle cette activité se rattache."
         f["referral_organisation"].queryset = Organisation.objects.filter(is_active=True)
         f["organisation"].queryset = writing_organisations(user)
         f["organisation"].empty_label = None
@@ -161,6 +172,11 @@ class ActivityForm(forms.ModelForm):
             f["organisation"].widget = forms.HiddenInput()
         if not self.instance.pk:
             self._set_defaults()
+            if not self.initial.get("action"):
+                organisation = self.initial.get("organisation")
+                if not isinstance(organisation, Organisation):
+                    organisation = Organisation.objects.filter(pk=organisation).first()
+                self.initial["action"] = self._default_action(organisation)
         else:
             minutes = self.instance.duration
             self.initial["duration_preset"] = str(minutes) if minutes in DURATION_PRESETS else OTHER
@@ -206,6 +222,16 @@ class ActivityForm(forms.ModelForm):
         self.initial.setdefault("themes", list(last.themes.all()))
         self.initial.setdefault("action", last.action_id)
         self.initial.setdefault("organisation", last.organisation_id)
+
+    def _default_action(self, organisation):
+        """The one action the author's organisation leads, else the one it takes part in."""
+        if organisation is None:
+            return None
+        actions = self.fields["action"].queryset
+        for found in (actions.filter(lead=organisation), actions.filter(partners=organisation)):
+            if found.count() == 1:
+                return found.first()
+        return None
 
     def clean_date(self):
         date = self.cleaned_data["date"]

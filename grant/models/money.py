@@ -107,6 +107,16 @@ class Convention(models.Model):
         default=ConventionStatus.EN_PREPARATION,
     )
 
+    signatory_name = models.CharField(
+        "signataire du rapport",
+        max_length=150,
+        blank=True,
+        help_text="Nom de la personne qui signe le rapport pour le bénéficiaire.",
+    )
+    signatory_quality = models.CharField(
+        "qualité du signataire", max_length=200, blank=True, help_text="Par exemple : le Président."
+    )
+
     history = HistoricalRecords()
 
     class Meta:
@@ -461,7 +471,16 @@ def save_convention(convention, by):
         raise CeilingError(
             {"max_amount": f"Le maximum ne peut descendre sous {euros(committed)}, déjà engagés."}
         )
-    fields = ["title", "signed_on", "duration_months", "status", "max_amount", "prefecture_act_id"]
+    fields = [
+        "title",
+        "signed_on",
+        "duration_months",
+        "status",
+        "max_amount",
+        "prefecture_act_id",
+        "signatory_name",
+        "signatory_quality",
+    ]
     diff = _changes(locked, convention, fields)
     convention.save()
     if diff:

@@ -32,7 +32,12 @@ def dashboard(request):
 
     def figures_html():
         tables = [
-            (name, title, [c.header for c in columns], rows(figures))
+            (
+                name,
+                title,
+                [c.header for c in columns],
+                [[c.value(row) for c in columns] for row in rows(figures)],
+            )
             for name, (title, columns, rows) in TABLES.items()
         ]
         return render_to_string(

@@ -1,13 +1,11 @@
 """The convention and its money: staff pages. Anyone else gets 404."""
 
 from django.contrib import messages
-from django.db.models import Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from common.exports import export_response
 from common.files import private_file_response
-from common.formatting import CENT
 from common.perms import staff_only
 from common.tabular import Column
 from grant.enums import FinancialEventKind
@@ -19,7 +17,7 @@ from grant.forms import (
     ExpenseForm,
 )
 from grant.indicators import (
-    ZERO,
+    expense_totals,
     grant_execution,
 )
 from grant.models import (
@@ -186,15 +184,13 @@ def statement(request, pk, fmt):
         .select_related("line")
         .order_by("line__position", "date")
     )
-    totals = Expense.objects.filter(line__convention=convention).aggregate(
-        amount=Sum("amount"), grant_amount=Sum("grant_amount")
-    )
+    totals = expense_totals(convention)
     total_row = Expense(
         date=None,
         supplier="",
         description="",
-        amount=(totals["amount"] or ZERO).quantize(CENT),
-        grant_amount=(totals["grant_amount"] or ZERO).quantize(CENT),
+        amount=totals["amount"],
+        grant_amount=totals["grant_amount"],
     )
     metadata = [
         ("État récapitulatif des dépenses", str(convention)),

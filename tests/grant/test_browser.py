@@ -21,7 +21,7 @@ def test_staff_see_where_the_grant_stands_and_log_an_expense(live_server, page, 
     assert_accessible(page)
     page.get_by_role("link", name=convention.title).click()
     page.get_by_role("heading", name="Exécution").wait_for()
-    assert "40\u202f000,00 €" in page.content()
+    assert "40\u202f000,00\u00a0€" in page.locator("body").inner_text()
     assert_accessible(page)
     page.get_by_role("link", name="Nouvelle dépense").click()
     page.get_by_label("Ligne budgétaire").select_option(index=1)

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
+from enterprises.models import Enterprise
 from grant.enums import FinancialEventKind, ReportStatus
 from grant.indicators import assessment_figures, enterprise_figures, programme_figures
 from grant.models import FinancialEvent, Report
@@ -18,6 +19,7 @@ from ..factories import (
     ActivityFactory,
     AssessmentFactory,
     BudgetLineFactory,
+    ContactFactory,
     ConventionFactory,
     DisbursementFactory,
     EnterpriseFactory,
@@ -59,6 +61,11 @@ def test_enterprise_and_assessment_figures_from_a_hand_built_fixture():
     a = EnterpriseFactory(stage="accompagnee")
     b = EnterpriseFactory(stage="sortie", exit_reason="cessation")
     c = EnterpriseFactory(stage="reperee")
+    # b and c have no recorded stage change: counted from their record's creation.
+    Enterprise.objects.filter(pk__in=[b.pk, c.pk]).update(
+        created_at=timezone.make_aware(datetime.datetime(2023, 1, 20))
+    )
+    contact_a, contact_c = ContactFactory(enterprise=a), ContactFactory(enterprise=c)
     a.stage_changes.create(
         to_stage="reperee", at=timezone.make_aware(datetime.datetime(2023, 2, 1))
     )
@@ -68,16 +75,26 @@ def test_enterprise_and_assessment_figures_from_a_hand_built_fixture():
         at=timezone.make_aware(datetime.datetime(2023, 2, 11)),
     )
     AssessmentFactory(
-        enterprise=a, kind="initial", overall=Decimal("30"), date=datetime.date(2023, 2, 2)
+        enterprise=a,
+        contact=contact_a,
+        kind="initial",
+        overall=Decimal("30"),
+        date=datetime.date(2023, 2, 2),
     )
     AssessmentFactory(
-        enterprise=a, kind="final", overall=Decimal("55"), date=datetime.date(2023, 6, 2)
+        enterprise=a,
+        contact=contact_a,
+        kind="final",
+        overall=Decimal("55"),
+        date=datetime.date(2023, 6, 2),
     )
     AssessmentFactory(
-        enterprise=c, kind="initial", overall=Decimal("20"), date=datetime.date(2023, 2, 3)
+        enterprise=c,
+        contact=contact_c,
+        kind="initial",
+        overall=Decimal("20"),
+        date=datetime.date(2023, 2, 3),
     )
-    from enterprises.models import Enterprise
-
     everything = Enterprise.objects.filter(pk__in=[a.pk, b.pk, c.pk])
     figures = enterprise_figures(everything, datetime.date(2023, 1, 1), datetime.date(2023, 12, 31))
     assert figures["total"] == 3
@@ -140,17 +157,24 @@ def test_staff_generate_a_report_whose_pdf_and_xlsx_agree_with_the_indicators(
         f"Heures d'accompagnement {str(figures['activities']['hours']).replace('.', ',')}"
         in " ".join(words.split())
     )
-    assert "3 500,00 €" in words.replace("\u202f", " ") and "12 000,00 €" in words.replace(
-        "\u202f", " "
-    )
+    assert "3\u202f500,00\u00a0€" in words and "12\u202f000,00\u00a0€" in words
     xlsx = b"".join(
         client.get(reverse("grant:report_file", args=[report.pk, "xlsx"])).streaming_content
     )
     book = openpyxl.load_workbook(io.BytesIO(xlsx))
-    assert book.sheetnames == ["Métadonnées", "Entreprises", "Activités", "Dépenses", "Versements"]
+    assert book.sheetnames == [
+        "Métadonnées",
+        "Par action",
+        "Par QPV",
+        "Entreprises",
+        "Activités",
+        "Dépenses",
+        "Versements",
+        "Méthode",
+    ]
     meta = {row[0].value: row[1].value for row in book["Métadonnées"].iter_rows() if row[0].value}
     assert Decimal(str(meta["Imputé à la subvention (€)"])) == figures["grant"]["total"]["charged"]
-    assert meta["Activités sur la période"] == figures["activities"]["count"] == 1
+    assert meta["Activités"] == figures["activities"]["count"] == 1
     expenses = list(book["Dépenses"].iter_rows(values_only=True))[1:]
     assert sum(Decimal(str(r[5])) for r in expenses) == figures["grant"]["total"]["charged"]
     client.force_login(alice)
@@ -277,10 +301,11 @@ def test_the_dashboard_shows_filters_charts_and_downloads(client, staff, convent
 
     mosson = Qpv.objects.get(code="QP034005")
     EnterpriseFactory(stage="reperee", qpv=mosson)
+    Enterprise.objects.update(created_at=timezone.make_aware(datetime.datetime(2023, 2, 1)))
     client.force_login(staff)
     page = text(client.get(reverse("grant:pilotage")))
     assert "L'essentiel" in page and "<svg" in page and "Entreprises par QPV" in page
-    assert "40\u202f000,00 €" in page
+    assert "40\u202f000,00\u00a0€" in page
     filtered = client.get(reverse("grant:pilotage"), {"qpv": mosson.pk})
     assert filtered.context["figures"]["enterprises"]["total"] == 1
     csv = client.get(reverse("grant:dashboard_export", args=["etapes", "csv"]), {"qpv": mosson.pk})
