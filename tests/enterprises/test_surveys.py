@@ -60,8 +60,8 @@ def test_closing_an_orientation_sends_the_survey(
 def test_closing_through_the_inbox_sends_it_once(client, taken, alice):
     client.force_login(alice)
     url = reverse("enterprises:assignment_close", args=[taken.pk])
-    client.post(url, {"outcome": "done"})
-    client.post(url, {"outcome": "done"})  # refused: already closed
+    client.post(url, {"outcome": "done", "confirm": "1"})
+    client.post(url, {"outcome": "done", "confirm": "1"})  # refused: already closed
     assert Survey.objects.count() == 1
 
 

@@ -116,10 +116,11 @@ def test_an_entrepreneur_joins_is_oriented_and_says_how_it_went(
     # 3. The partner takes it in charge and closes it.
     partner = logged_in(browser.new_context(locale="fr-FR").new_page(), client, alice, live_server)
     partner.goto(f"{live_server.url}/espace/orientations/")
-    partner.get_by_role("button", name="Prendre en charge").click()
-    partner.get_by_role("button", name="Clôturer").wait_for()
-    partner.get_by_label("Issue").select_option(label="aide proposée")
-    partner.get_by_role("button", name="Clôturer").click()
+    partner.get_by_role("button", name=re.compile("Prendre en charge")).click()
+    partner.get_by_text("Clôturer…").click()
+    partner.get_by_role("radio", name="Aide proposée").check()
+    partner.get_by_role("button", name=re.compile("^Continuer")).click()
+    partner.get_by_role("button", name="Confirmer la clôture").click()
     partner.get_by_text("clôturée : aide proposée").wait_for()
     assert Assignment.objects.get().status == "done"
 
