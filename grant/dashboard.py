@@ -64,6 +64,16 @@ def _pairs(header, value_header, key):
 
 
 # name → (title, columns, rows from the figures)
+# Under 5 contacts the figures are not published (small counts): say so in the cells.
+SUPPRESSED = "non publié (moins de 5 contacts)"
+PROGRESS_COLUMNS = [
+    Column("Domaine", lambda r: r["label"]),
+    Column("Contacts (initial et final)", lambda r: r["pairs"]),
+    Column("Progression moyenne (points)", lambda r: SUPPRESSED if r["suppressed"] else r["mean"]),
+    Column("IC 95 % : borne basse", lambda r: "" if r["suppressed"] else r["low"]),
+    Column("IC 95 % : borne haute", lambda r: "" if r["suppressed"] else r["high"]),
+]
+
 TABLES = {
     "etapes": (
         "Entreprises par étape",
@@ -97,6 +107,11 @@ TABLES = {
             Column("Final (%)", lambda r: r[2]),
         ],
         lambda f: f["assessments"]["by_domain"],
+    ),
+    "progression": (
+        "Progression par domaine (avant/après, intervalle de confiance à 95 %)",
+        PROGRESS_COLUMNS,
+        lambda f: f["assessments"]["progress_by_domain"],
     ),
     "partenaires": (
         "Réponses des partenaires",

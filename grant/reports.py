@@ -16,6 +16,7 @@ from common.tabular import Column, write_xlsx_book
 from enterprises.enums import ActivityKind, PlaceType, Stage
 
 from .charts import report_charts
+from .dashboard import PROGRESS_COLUMNS
 from .enums import ExpenseStatus, ReportStatus
 from .indicators import (
     activity_rows,
@@ -197,6 +198,12 @@ def render_xlsx(report, figures, generated_at=None):
             ("Métadonnées", PAIR_COLUMNS, key_figures(figures), metadata),
             ("Par action", ACTION_COLUMNS, figures["per_action"], None),
             ("Par QPV", QPV_COLUMNS, figures["activities"]["by_qpv"], None),
+            (
+                "Progression",
+                PROGRESS_COLUMNS,
+                figures["assessments"]["progress_by_domain"],
+                None,
+            ),
             (
                 "Entreprises",
                 ENTERPRISE_COLUMNS,

@@ -17,9 +17,11 @@ from .money import expense_totals, expenses_as_of, grant_execution, grant_execut
 from .parcours import (
     as_of,
     assessment_figures,
+    diagnostic_pairs,
     enterprise_figures,
     orientation_figures,
     partner_followup,
+    progress_by_domain,
     scoped_enterprises,
     working_group_figures,
 )
@@ -31,6 +33,7 @@ __all__ = [
     "activity_rows",
     "as_of",
     "assessment_figures",
+    "diagnostic_pairs",
     "enterprise_figures",
     "enterprise_rows",
     "expense_totals",
@@ -42,6 +45,7 @@ __all__ = [
     "partner_followup",
     "period_activities",
     "programme_figures",
+    "progress_by_domain",
     "rate",
     "rounded",
     "scoped_enterprises",

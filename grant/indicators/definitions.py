@@ -93,6 +93,13 @@ METHOD = [
         "contacts, dont le nombre est indiqué.",
     ),
     (
+        "Progression par domaine (avant/après)",
+        "Pour chaque contact ayant dans la période un diagnostic initial et un final : score du "
+        "dernier final moins score du premier initial, pour la maîtrise globale et chaque "
+        "domaine PIX ; moyenne de ces écarts avec son intervalle de confiance à 95 % (loi de "
+        "Student sur les écarts appariés) ; non publiée sous 5 contacts.",
+    ),
+    (
         "Orientations",
         "Orientations vers un partenaire faites dans la période, à leur statut à la fin de la "
         "période, reconstitué d'après leurs dates de prise en charge, de clôture, de refus ou "

@@ -20,6 +20,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from common.stats import paired_mean
 from enterprises.enums import (
     CLOSED_STATUSES,
     PIX_DOMAINS,
@@ -28,11 +29,14 @@ from enterprises.enums import (
     ExitReason,
     Stage,
 )
-from enterprises.models import Assessment, Assignment, Contact, Enterprise, StageChange
+from enterprises.models import Assessment, Assignment, Enterprise, StageChange
 from partners.models import Meeting, MeetingInvitation
 from programme.models import NafCode, Qpv
 
 from .base import day_bounds, median_days, rate, rounded
+
+# The scores of a diagnostic: overall, then each PIX domain.
+SCORE_FIELDS = ["overall", *(name for name, _ in PIX_DOMAINS)]
 
 STAGE_LABELS = dict(Stage.choices)
 EXIT_LABELS = dict(ExitReason.choices)
@@ -156,12 +160,58 @@ def enterprise_figures(enterprises, start, end):
     }
 
 
+def diagnostic_pairs(assessments):
+    """[(first initial, last final)] per contact having both among `assessments`, each a
+    dict of its scores (overall and per PIX domain). One query."""
+    firsts, lasts = {}, {}
+    rows = (
+        assessments.filter(
+            contact__isnull=False, kind__in=[AssessmentKind.INITIAL, AssessmentKind.FINAL]
+        )
+        .order_by("date", "id")
+        .values("contact_id", "kind", *SCORE_FIELDS)
+    )
+    for row in rows:
+        if row["kind"] == AssessmentKind.INITIAL:
+            firsts.setdefault(row["contact_id"], row)
+        else:
+            lasts[row["contact_id"]] = row
+    return [(firsts[c], lasts[c]) for c in sorted(firsts.keys() & lasts.keys())]
+
+
+def progress_by_domain(pairs):
+    """Per score (overall, then each PIX domain): the mean of « last final − first
+    initial » over the contacts that have both, with its 95 % confidence interval
+    (Student's t on paired differences); suppressed under MIN_PAIRS contacts."""
+    labels = {"overall": "Maîtrise globale", **dict(PIX_DOMAINS)}
+    results = []
+    for key in SCORE_FIELDS:
+        differences = [
+            final[key] - initial[key]
+            for initial, final in pairs
+            if initial[key] is not None and final[key] is not None
+        ]
+        result = paired_mean(differences)
+        results.append(
+            {
+                "key": key,
+                "label": labels[key],
+                "pairs": result.pairs,
+                "suppressed": result.suppressed,
+                "mean": None if result.suppressed else rounded(result.mean),
+                "low": None if result.suppressed else rounded(result.low),
+                "high": None if result.suppressed else rounded(result.high),
+            }
+        )
+    return results
+
+
 def assessment_figures(enterprises, start, end):
     """Diagnostics of the period: number (initial, final), mean scores per PIX domain, and
     progress: per contact, the last final minus the first initial (overall score),
     averaged over the contacts that have both in the period. Three queries."""
     assessments = Assessment.objects.filter(enterprise__in=enterprises, date__range=(start, end))
-    fields = ["overall"] + [name for name, _ in PIX_DOMAINS]
+    fields = SCORE_FIELDS
     summary = assessments.aggregate(
         count=Count("id"),
         initial=Count("id", filter=Q(kind=AssessmentKind.INITIAL)),
@@ -169,27 +219,8 @@ def assessment_figures(enterprises, start, end):
         **{f"initial_{f}": Avg(f, filter=Q(kind=AssessmentKind.INITIAL)) for f in fields},
         **{f"final_{f}": Avg(f, filter=Q(kind=AssessmentKind.FINAL)) for f in fields},
     )
-    of_contact = assessments.filter(contact=OuterRef("pk"))
-    pairs = (
-        Contact.objects.filter(
-            pk__in=assessments.filter(kind=AssessmentKind.FINAL).values("contact_id")
-        )
-        .annotate(
-            first=Subquery(
-                of_contact.filter(kind=AssessmentKind.INITIAL)
-                .order_by("date", "id")
-                .values("overall")[:1]
-            ),
-            last=Subquery(
-                of_contact.filter(kind=AssessmentKind.FINAL)
-                .order_by("-date", "-id")
-                .values("overall")[:1]
-            ),
-        )
-        .filter(first__isnull=False, last__isnull=False)
-        .values_list("first", "last")
-    )
-    gains = [last - first for first, last in pairs]
+    pairs = diagnostic_pairs(assessments)
+    gains = [final["overall"] - initial["overall"] for initial, final in pairs]
     labels = {"overall": "Maîtrise globale", **dict(PIX_DOMAINS)}
     return {
         "count": summary["count"],
@@ -197,6 +228,7 @@ def assessment_figures(enterprises, start, end):
         "final": summary["final"],
         "with_both": len(gains),
         "mean_progress": rounded(sum(gains) / len(gains)) if gains else None,
+        "progress_by_domain": progress_by_domain(pairs),
         "by_domain": [
             (labels[f], rounded(summary[f"initial_{f}"]), rounded(summary[f"final_{f}"]))
             for f in fields

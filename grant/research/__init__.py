@@ -1,2 +1,2 @@
-"""The university's evaluation: a pseudonymised research dataset per study, small-count
-suppression, and the before/after statistics of the diagnostics (issue « évaluation »)."""
+"""The university's evaluation: a pseudonymised research dataset per study, with small-count
+suppression, its data dictionary and the policy every model field must have a rule in."""

@@ -3,7 +3,8 @@ and its coarsening, written to LISEZMOI.txt."""
 
 from django.utils import timezone
 
-from .stats import MIN_PAIRS
+from common.stats import MIN_PAIRS
+
 from .suppression import MIN_COUNT, SUPPRESSED
 
 PSEUDONYM = (

@@ -28,9 +28,10 @@ from enterprises.models import (
 )
 
 from ..enums import ResearchEventKind
+from ..indicators import diagnostic_pairs, hours, progress_by_domain
+from ..indicators.parcours import SCORE_FIELDS
 from ..models import ResearchExportEvent
 from .dictionary import COLUMNS, readme
-from .evaluation import DOMAINS, progress_by_domain
 from .suppression import suppress
 
 
@@ -155,13 +156,13 @@ def build_dataset(study, start, end, directory, by=None, progress=None):
             "moment": d["kind"],
             "source": d["source"],
             "mois": _month(d["date"]),
-            **{f"score_{k}" if k == "overall" else k: d[k] for k, _ in DOMAINS},
+            **{f"score_{k}" if k == "overall" else k: d[k] for k in SCORE_FIELDS},
         }
         for d in Assessment.objects.filter(
             date__gte=start, date__lte=end, enterprise_id__in=ids.keys()
         )
         .order_by("enterprise_id", "date", "id")
-        .values("enterprise_id", "kind", "source", "date", *(k for k, _ in DOMAINS))
+        .values("enterprise_id", "kind", "source", "date", *SCORE_FIELDS)
     ]
     orientations = [
         {
@@ -237,14 +238,14 @@ def build_dataset(study, start, end, directory, by=None, progress=None):
 
     def _table(dimension, cells):
         table = [
-            {"valeur": value, "entreprises": n, "activites": acts, "heures": _hours(minutes)}
+            {"valeur": value, "entreprises": n, "activites": acts, "heures": hours(minutes)}
             for value, (n, acts, minutes) in sorted(cells.items())
         ]
         total = {
             "valeur": "TOTAL",
             "entreprises": sum(c[0] for c in cells.values()),
             "activites": sum(c[1] for c in cells.values()),
-            "heures": _hours(sum(c[2] for c in cells.values())),
+            "heures": hours(sum(c[2] for c in cells.values())),
         }
         return [
             {"dimension": dimension, **row}
@@ -258,17 +259,19 @@ def build_dataset(study, start, end, directory, by=None, progress=None):
         "action", {action: (len(e), n, m) for action, (e, n, m) in by_action.items()}
     )
 
-    evaluation = []
-    for _key, label, result in progress_by_domain(start, end, enterprises):
-        evaluation.append(
-            {
-                "domaine": label,
-                "paires": result.pairs if not result.suppressed else "< 5",
-                "progression_moyenne": _round(result.mean),
-                "ic95_bas": _round(result.low),
-                "ic95_haut": _round(result.high),
-            }
-        )
+    pairs = diagnostic_pairs(
+        Assessment.objects.filter(date__gte=start, date__lte=end, enterprise_id__in=ids.keys())
+    )
+    evaluation = [
+        {
+            "domaine": result["label"],
+            "paires": "< 5" if result["suppressed"] else result["pairs"],
+            "progression_moyenne": result["mean"],
+            "ic95_bas": result["low"],
+            "ic95_haut": result["high"],
+        }
+        for result in progress_by_domain(pairs)
+    ]
     progress(90)
 
     files = {
@@ -308,14 +311,6 @@ def build_dataset(study, start, end, directory, by=None, progress=None):
     )
     progress(100)
     return checksums
-
-
-def _hours(minutes):
-    return round(minutes / 60, 1)
-
-
-def _round(value):
-    return "" if value is None else round(value, 1)
 
 
 def _sha256(path):

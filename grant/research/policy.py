@@ -156,6 +156,7 @@ FIELDS = {
         "assigned_by": (DROP, "professionnel"),
         "created_at": (COARSEN, "année-mois"),
         "handled_by": (DROP, "professionnel"),
+        "decided_by": (DROP, "professionnel"),
         "taken_at": (COARSEN, "jours jusqu'à la prise en charge"),
         "closed_at": (DROP, "date exacte"),
         "declined_at": (DROP, "date exacte"),

@@ -166,6 +166,7 @@ def test_staff_generate_a_report_whose_pdf_and_xlsx_agree_with_the_indicators(
         "Métadonnées",
         "Par action",
         "Par QPV",
+        "Progression",
         "Entreprises",
         "Activités",
         "Dépenses",

@@ -4,7 +4,7 @@ import statistics
 
 import pytest
 
-from grant.research.stats import MIN_PAIRS, paired_mean, t_cdf, t_quantile
+from common.stats import MIN_PAIRS, paired_mean, t_cdf, t_quantile
 from grant.research.suppression import SUPPRESSED, suppress
 
 
