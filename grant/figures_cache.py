@@ -21,7 +21,7 @@ from django.utils.safestring import mark_safe
 
 from enterprises.signals import records_changed
 
-from .indicators import programme_figures
+from .indicators import programme_figures, public_programme_figures
 
 logger = logging.getLogger(__name__)
 VERSION_KEY = "pilotage:figures:version"
@@ -137,3 +137,12 @@ def cached_html(figures, variant, render):
     digest = hashlib.sha256(variant.encode()).hexdigest()[:16]
     key = f"pilotage:html:{figures['computed_at'].timestamp()}:{digest}"
     return mark_safe(_cached(lambda: key, render))  # rendered by our escaping templates
+
+
+def cached_public_figures(today):
+    """The public figures (/chiffres/), recomputed when the data changes (same version as
+    « Pilotage ») or once a day at the latest."""
+    return _cached(
+        lambda: _key(today, today, None, {"public": None}),
+        lambda: public_programme_figures(today),
+    )

@@ -1,10 +1,11 @@
 from django.urls import path
 
-from grant.views import dashboard, funder, money, reports, research, statistics
+from grant.views import dashboard, funder, money, public, reports, research, statistics
 
 app_name = "grant"
 
 urlpatterns = [
+    path("chiffres/", public.public_figures, name="public_figures"),
     path("financeur/", funder.funder_home, name="funder"),
     path(
         "financeur/rapports/<int:pk>.<str:fmt>",

@@ -48,6 +48,7 @@ PUBLIC = {
     "mfa_authenticate",
     "partners:accept_invitation",
     "healthz",
+    "grant:public_figures",
     "favicon",  # browsers fetch it by themselves, logged in or not
     "admin:login",  # wrapped by secure_admin_login: sends to account_login
     # The entrepreneurs' door and the pages a public body owes its visitors.

@@ -25,6 +25,7 @@ from .parcours import (
     scoped_enterprises,
     working_group_figures,
 )
+from .public import PROGRAMME_START, public_figures
 
 __all__ = [
     "METHOD",
@@ -46,6 +47,7 @@ __all__ = [
     "period_activities",
     "programme_figures",
     "progress_by_domain",
+    "public_programme_figures",
     "rate",
     "rounded",
     "scoped_enterprises",
@@ -132,3 +134,8 @@ def programme_figures(start, end, convention=None, qpv=None, action=None, organi
         "per_action": _per_action(activity, grant),
         "method": METHOD,
     }
+
+
+def public_programme_figures(today):
+    """The public figures (/chiffres/) from the programme's start to `today`."""
+    return public_figures(programme_figures(PROGRAMME_START, today))

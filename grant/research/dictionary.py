@@ -4,8 +4,7 @@ and its coarsening, written to LISEZMOI.txt."""
 from django.utils import timezone
 
 from common.stats import MIN_PAIRS
-
-from .suppression import MIN_COUNT, SUPPRESSED
+from common.suppression import MIN_COUNT, SUPPRESSED
 
 PSEUDONYM = (
     "pseudonyme de l'entreprise : HMAC-SHA256 de son identifiant interne avec la clé propre "

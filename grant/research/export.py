@@ -16,6 +16,7 @@ from django.db.models import Count, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from common.suppression import suppress
 from enterprises.enums import Attendance, Stage
 from enterprises.models import (
     Assessment,
@@ -32,7 +33,6 @@ from ..indicators import diagnostic_pairs, hours, progress_by_domain
 from ..indicators.parcours import SCORE_FIELDS
 from ..models import ResearchExportEvent
 from .dictionary import COLUMNS, readme
-from .suppression import suppress
 
 
 def pseudonym(key, enterprise_id):

@@ -5,8 +5,10 @@ from functools import wraps
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 
 from grant.enums import ReportStatus
+from grant.figures_cache import cached_public_figures
 from grant.indicators import grant_executions
 from grant.models import Convention, Report
 from grant.views.reports import send_report_file
@@ -46,7 +48,11 @@ def funder_home(request):
     return render(
         request,
         "grant/funder.html",
-        {"items": list(zip(conventions, executions, strict=True)), "reports": reports},
+        {
+            "items": list(zip(conventions, executions, strict=True)),
+            "reports": reports,
+            "figures": cached_public_figures(timezone.localdate()),
+        },
     )
 
 

@@ -5,7 +5,7 @@ import statistics
 import pytest
 
 from common.stats import MIN_PAIRS, paired_mean, t_cdf, t_quantile
-from grant.research.suppression import SUPPRESSED, suppress
+from common.suppression import SUPPRESSED, suppress
 
 
 @pytest.mark.parametrize(

@@ -13,11 +13,11 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from common.suppression import SUPPRESSED
 from enterprises.models import Activity, Contact, Enterprise
 from grant.enums import ResearchEventKind, ResearchJobStatus
 from grant.models import ResearchExportEvent, ResearchJob, Study
 from grant.research.export import build_dataset, pseudonym
-from grant.research.suppression import SUPPRESSED
 from partners.models import Organisation, User
 
 pytestmark = pytest.mark.django_db
