@@ -115,6 +115,10 @@ class ActivityKind(models.TextChoices):
 
     INDIVIDUEL = "individuel", "accompagnement individuel"
     COLLECTIF = "collectif", "atelier collectif"
+    # Not a Coop kind: a session between a pair and a beginner (délibération, « pair à
+    # pair »), logged with the individual session's fields (enterprises/forms/pairs.py);
+    # its figures are in grant/pair_figures.py.
+    PAIR = "pair_a_pair", "pair à pair"
 
 
 class PlaceType(models.TextChoices):
@@ -155,3 +159,34 @@ PIX_DOMAINS = [
 
 DURATION_PRESETS = [15, 30, 45, 60, 90, 120]
 MAX_DURATION = 8 * 60  # a session or workshop of more than a working day is a typo
+
+
+# --- Pair à pair (enterprises/models/pairs.py) -------------------------------------
+
+
+class ConsentPurpose(models.TextChoices):
+    """What an entrepreneur agreed to, each purpose with its own consent."""
+
+    PAIR = "pair", "être proposé·e comme pair"
+    STORY = "temoignage", "publication d'un témoignage"
+
+
+class AgreementMethod(models.TextChoices):
+    """How an agreement was given."""
+
+    LINK = "lien", "lien signé reçu par e-mail"
+    CONSEILLER = "conseiller", "accord noté par le conseiller"
+
+
+class PairingStatus(models.TextChoices):
+    PROPOSED = "proposee", "proposée"
+    ACTIVE = "en_cours", "en cours"
+    ENDED = "terminee", "terminée"
+    CANCELLED = "annulee", "annulée"
+
+
+class PairingOutcome(models.TextChoices):
+    REACHED = "atteint", "objectifs atteints"
+    PARTLY = "partiel", "objectifs en partie atteints"
+    STOPPED = "interrompu", "interrompue"
+    WITHDRAWN = "retrait", "consentement du pair retiré"

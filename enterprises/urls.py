@@ -2,6 +2,7 @@ from django.urls import path
 
 from enterprises.views import activities as activity_views
 from enterprises.views import inbox as inbox_views
+from enterprises.views import pairs as pair_views
 from enterprises.views import registry as views
 
 app_name = "enterprises"
@@ -38,4 +39,19 @@ urlpatterns = [
     path("activites/<int:pk>/", activity_views.activity_detail, name="activity_detail"),
     path("activites/<int:pk>/modifier/", activity_views.activity_edit, name="activity_edit"),
     path("activites/<int:pk>/supprimer/", activity_views.activity_delete, name="activity_delete"),
+    # Pair à pair (enterprises/views/pairs.py)
+    path("pair-a-pair/", pair_views.pair_list, name="pairs"),
+    path("entreprises/<int:pk>/pair/", pair_views.pair_create, name="pair_create"),
+    path("entreprises/<int:pk>/pair/retirer/", pair_views.pair_withdraw, name="pair_withdraw"),
+    path("entreprises/<int:pk>/pair-a-pair/", pair_views.pairing_create, name="pairing_create"),
+    path("pair-a-pair/<int:pk>/", pair_views.pairing_detail, name="pairing"),
+    path(
+        "pair-a-pair/<int:pk>/accord/",
+        pair_views.pairing_record_agreement,
+        name="pairing_record_agreement",
+    ),
+    path("pair-a-pair/<int:pk>/terminer/", pair_views.pairing_end, name="pairing_end"),
+    path("pair-a-pair/<int:pk>/seance/", pair_views.pairing_session, name="pairing_session"),
+    path("accord/<str:token>/", pair_views.pairing_agree, name="pairing_agree"),
+    path("consentement/<str:token>/", pair_views.consent_withdraw, name="consent_withdraw"),
 ]

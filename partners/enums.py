@@ -17,6 +17,9 @@ class Role(models.TextChoices):
     ADMIN = "admin", "administrateur de la structure"
     CONSEILLER = "conseiller", "conseiller"
     LECTEUR = "lecteur", "lecteur"
+    # A student of the university (Chaire Cit'Us, MRE): sees only the enterprises of the
+    # pairings they follow (enterprises/models/registry.py, visible_ids).
+    ETUDIANT = "etudiant", "étudiant·e"
 
 
 class EmailFrequency(models.TextChoices):

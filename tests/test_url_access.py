@@ -28,6 +28,9 @@ from .factories import (
     DisbursementFactory,
     EnterpriseFactory,
     ExpenseFactory,
+    MembershipFactory,
+    PairingFactory,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -46,6 +49,8 @@ PUBLIC = {
     "account_logout",
     "mfa_authenticate",
     "partners:accept_invitation",
+    "enterprises:pairing_agree",  # a signed link sent to an entrepreneur (no account)
+    "enterprises:consent_withdraw",  # the same, to withdraw a consent
     "healthz",
     "admin:login",  # wrapped by secure_admin_login: sends to account_login
 }
@@ -73,6 +78,7 @@ class World:
     meeting: object = None
     meeting_document: object = None
     report: object = None
+    pairing: object = None
 
 
 @dataclass
@@ -165,6 +171,15 @@ SPECS = {
         write=True,
         owner="org_admin",
     ),
+    # Pair à pair: alice's enterprise is the beginner, paired with an autonomous one of A.
+    "enterprises:pair_create": Spec(lambda w: {"pk": w.enterprise.pk}, write=True),
+    "enterprises:pairing_create": Spec(lambda w: {"pk": w.enterprise.pk}, write=True),
+    "enterprises:pairing": Spec(lambda w: {"pk": w.pairing.pk}),
+    "enterprises:pairing_record_agreement": Spec(lambda w: {"pk": w.pairing.pk}, write=True),
+    "enterprises:pairing_end": Spec(lambda w: {"pk": w.pairing.pk}, write=True),
+    "enterprises:pairing_session": Spec(lambda w: {"pk": w.pairing.pk}, write=True),
+    # Last: alice's walk withdraws the pair, which ends the pairing.
+    "enterprises:pair_withdraw": Spec(lambda w: {"pk": w.pairing.pair.enterprise_id}, write=True),
 }
 
 
@@ -236,6 +251,8 @@ def world(alice, bob, charlie, org_admin, organisation_a, staff):
     meeting.invitations.create(organisation=organisation_a)
     activity = ActivityFactory(author=alice, organisation=organisation_a)
     activity.participations.create(enterprise=enterprise)
+    pairing = PairingFactory(mentee=enterprise, status="en_cours", proposed_by=alice)
+    AssignmentFactory(enterprise=pairing.pair.enterprise, organisation=organisation_a)
     return World(
         alice,
         bob,
@@ -265,6 +282,7 @@ def world(alice, bob, charlie, org_admin, organisation_a, staff):
             status="done",
             pdf=SimpleUploadedFile("r.pdf", b"%PDF-1.4 rapport"),
         ),
+        pairing,
     )
 
 
@@ -355,3 +373,33 @@ def test_non_staff_never_reach_the_admin(client, world):
         if url is None:
             continue
         assert client.get(url, follow=True).status_code in (403, 404), name
+
+
+def test_a_student_sees_only_the_enterprises_of_the_pairings_they_follow(client, world):
+    """A student of alice's own organisation: the organisation's assignments show them
+    nothing; following the pairing shows its two enterprises, and nothing to write."""
+    student = UserFactory(email="etudiante@example.test")
+    MembershipFactory(user=student, organisation=world.organisation_a, role=Role.ETUDIANT)
+    client.force_login(student)
+    enterprise_urls = {n: s for n, s in SPECS.items() if n.startswith("enterprises:")}
+    for name, spec in enterprise_urls.items():
+        url = reverse(name, kwargs=spec.kwargs(world))
+        assert client.get(url).status_code in (404, 405), (name, "GET")
+        assert client.post(url, {}).status_code == 404, (name, "POST")
+    assert list(client.get(reverse("enterprises:list")).context["page"]) == []
+    assert client.get(reverse("enterprises:inbox")).context["organisation"] is None
+
+    world.pairing.students.add(student)
+    listing = client.get(reverse("enterprises:list")).context["page"]
+    assert {e.pk for e in listing} == {world.enterprise.pk, world.pairing.pair.enterprise_id}
+    for pk in (world.enterprise.pk, world.pairing.pair.enterprise_id):
+        assert client.get(reverse("enterprises:detail", args=[pk])).status_code == 200
+    assert client.get(reverse("enterprises:pairing", args=[world.pairing.pk])).status_code == 200
+    other = AssignmentFactory(organisation=world.organisation_a).enterprise
+    assert client.get(reverse("enterprises:detail", args=[other.pk])).status_code == 404
+    for name in ("enterprises:edit", "enterprises:log_session", "enterprises:pairing_end"):
+        spec = SPECS[name]
+        assert client.post(reverse(name, kwargs=spec.kwargs(world)), {}).status_code == 403, name
+    # What a student writes: the sessions of the pairing they follow.
+    url = reverse("enterprises:pairing_session", args=[world.pairing.pk])
+    assert client.get(url).status_code == 200

@@ -1,3 +1,3 @@
 """The enterprises admin, one module per sub-domain (imported here so the admin site finds them)."""
 
-from enterprises.admin import activities, assessments, orientations, registry  # noqa: F401
+from enterprises.admin import activities, assessments, orientations, pairs, registry  # noqa: F401

@@ -3,6 +3,7 @@
 from .activities import Activity, ActivityQuerySet, Participation
 from .assessments import Assessment, PixProposal, percent_field
 from .orientations import Assignment, assigned_organisations
+from .pairs import Consent, Pair, Pairing, PairSession
 from .registry import (
     STAGE_ORDER,
     TPE_MAX_AMOUNT,
@@ -24,9 +25,13 @@ __all__ = [
     "ActivityQuerySet",
     "Assessment",
     "Assignment",
+    "Consent",
     "Contact",
     "Enterprise",
     "EnterpriseQuerySet",
+    "Pair",
+    "PairSession",
+    "Pairing",
     "Participation",
     "PixProposal",
     "StageChange",

@@ -23,6 +23,7 @@ from enterprises.enums import (
     band_for_headcount,
 )
 from enterprises.validators import normalise_siret, validate_siret
+from partners.enums import Role
 from partners.models import Membership
 from programme.enums import QpvGeneration
 from programme.models import Qpv
@@ -43,23 +44,31 @@ STAGE_ORDER = [Stage.REPEREE, Stage.DIAGNOSTIQUEE, Stage.ACCOMPAGNEE, Stage.AUTO
 
 def visible_ids(user):
     """The ids of the enterprises a non-staff user sees, as one UNION subquery: assigned to
-    one of their active organisations, followed as referent, or met in an activity they
-    logged. PostgreSQL answers it from three index scans; an OR of three IN conditions
-    made it test every enterprise of the table (README, « Performance »)."""
-    organisations = Membership.objects.active().of(user).values("organisation_id")
-    # Assignment and Participation live in sibling modules that import this one: reach them
-    # through the reverse relations instead of importing them.
+    one of their active organisations, followed as referent, met in an activity they
+    logged, or in a pairing they follow as a student (the beginner and the pair).
+    PostgreSQL answers it from index scans; an OR of IN conditions made it test every
+    enterprise of the table (README, « Performance »). A student membership gives no
+    sight of the organisation's assignments: a student sees their pairings only."""
+    organisations = (
+        Membership.objects.active().of(user).exclude(role=Role.ETUDIANT).values("organisation_id")
+    )
+    # Assignment, Participation and Pairing live in sibling modules that import this one:
+    # reach them through the reverse relations instead of importing them.
     assignment = Enterprise._meta.get_field("assignments").related_model
     participation = Enterprise._meta.get_field("participations").related_model
+    pairing = Enterprise._meta.get_field("pairings_received").related_model
     assigned = assignment.objects.filter(organisation_id__in=organisations)
     followed = Enterprise.objects.filter(referent=user)
     met = participation.objects.filter(activity__author=user)
+    as_student = pairing.objects.filter(students=user)
     return (
         assigned.order_by()
         .values("enterprise_id")
         .union(
             followed.order_by().values("id"),
             met.order_by().values("enterprise_id"),
+            as_student.order_by().values("mentee_id"),
+            as_student.order_by().values("pair__enterprise_id"),
         )
     )
 
