@@ -6,6 +6,8 @@ link for one purpose never opens another, and a tampered link fails. Links expir
 they do is idempotent (an agreement is recorded once, a withdrawal happens once), which
 makes them single-use in effect. No personal data travels in the URL: only ids."""
 
+import hashlib
+
 from django.conf import settings
 from django.core import signing
 from django.urls import reverse
@@ -55,3 +57,18 @@ def withdrawal_link(consent):
 
 def read_withdrawal_token(token):
     return read_token(token, CONSENT_SALT, WITHDRAWAL_MAX_AGE)
+
+
+def text_digest(text):
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def story_link(story):
+    """The link by which an entrepreneur accepts a story's exact text: it carries a digest
+    of that text, so an edited story needs a new link."""
+    token = make_token(STORY_SALT, s=story.pk, t=text_digest(story.text()))
+    return absolute(reverse("enterprises:story_consent", kwargs={"token": token}))
+
+
+def read_story_token(token):
+    return read_token(token, STORY_SALT, LINK_MAX_AGE)

@@ -4,6 +4,7 @@ from enterprises.views import activities as activity_views
 from enterprises.views import inbox as inbox_views
 from enterprises.views import pairs as pair_views
 from enterprises.views import registry as views
+from enterprises.views import stories as story_views
 
 app_name = "enterprises"
 
@@ -54,4 +55,25 @@ urlpatterns = [
     path("pair-a-pair/<int:pk>/seance/", pair_views.pairing_session, name="pairing_session"),
     path("accord/<str:token>/", pair_views.pairing_agree, name="pairing_agree"),
     path("consentement/<str:token>/", pair_views.consent_withdraw, name="consent_withdraw"),
+    # The showcase (enterprises/views/stories.py): public pages first
+    path("temoignages/", story_views.showcase, name="showcase"),
+    path("temoignages/<int:pk>/", story_views.showcase_story, name="showcase_story"),
+    path("temoignages/<int:pk>/photo/", story_views.showcase_photo, name="showcase_photo"),
+    path("temoignages/<int:pk>/affiche.pdf", story_views.showcase_poster, name="showcase_poster"),
+    path("temoignages/accord/<str:token>/", story_views.story_consent, name="story_consent"),
+    path("espace/temoignages/", story_views.story_list, name="stories"),
+    path(
+        "entreprises/<int:enterprise_pk>/temoignage/",
+        story_views.story_form,
+        name="story_create",
+    ),
+    path("espace/temoignages/<int:pk>/", story_views.story_detail, name="story"),
+    path("espace/temoignages/<int:pk>/modifier/", story_views.story_form, name="story_edit"),
+    path("espace/temoignages/<int:pk>/envoyer/", story_views.story_send, name="story_send"),
+    path(
+        "espace/temoignages/<int:pk>/accord/",
+        story_views.story_record_consent,
+        name="story_record_consent",
+    ),
+    path("espace/temoignages/<int:pk>/valider/", story_views.story_validate, name="story_validate"),
 ]

@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from enterprises.models import Story
 from grant.models import Report, ResearchJob, Study
 from partners.enums import Role
 from partners.models import Meeting, Membership
@@ -51,6 +52,12 @@ PUBLIC = {
     "partners:accept_invitation",
     "enterprises:pairing_agree",  # a signed link sent to an entrepreneur (no account)
     "enterprises:consent_withdraw",  # the same, to withdraw a consent
+    "enterprises:story_consent",  # the same, to accept a story's text
+    # The showcase: published stories only (tests/enterprises/test_stories.py)
+    "enterprises:showcase",
+    "enterprises:showcase_story",
+    "enterprises:showcase_photo",
+    "enterprises:showcase_poster",
     "healthz",
     "admin:login",  # wrapped by secure_admin_login: sends to account_login
 }
@@ -79,6 +86,7 @@ class World:
     meeting_document: object = None
     report: object = None
     pairing: object = None
+    story: object = None
 
 
 @dataclass
@@ -178,6 +186,12 @@ SPECS = {
     "enterprises:pairing_record_agreement": Spec(lambda w: {"pk": w.pairing.pk}, write=True),
     "enterprises:pairing_end": Spec(lambda w: {"pk": w.pairing.pk}, write=True),
     "enterprises:pairing_session": Spec(lambda w: {"pk": w.pairing.pk}, write=True),
+    "enterprises:story_create": Spec(lambda w: {"enterprise_pk": w.enterprise.pk}, write=True),
+    "enterprises:story": Spec(lambda w: {"pk": w.story.pk}),
+    "enterprises:story_edit": Spec(lambda w: {"pk": w.story.pk}, write=True),
+    "enterprises:story_send": Spec(lambda w: {"pk": w.story.pk}, write=True),
+    "enterprises:story_record_consent": Spec(lambda w: {"pk": w.story.pk}, write=True),
+    "enterprises:story_validate": Spec(lambda w: {"pk": w.story.pk}, write=True, owner="staff"),
     # Last: alice's walk withdraws the pair, which ends the pairing.
     "enterprises:pair_withdraw": Spec(lambda w: {"pk": w.pairing.pair.enterprise_id}, write=True),
 }
@@ -283,6 +297,14 @@ def world(alice, bob, charlie, org_admin, organisation_a, staff):
             pdf=SimpleUploadedFile("r.pdf", b"%PDF-1.4 rapport"),
         ),
         pairing,
+        Story.objects.create(
+            enterprise=enterprise,
+            business_name="Entreprise d'Alice",
+            trade="Boulangerie",
+            neighbourhood="Mosson",
+            what_changed="Commandes en ligne.",
+            quote="Je vends en ligne.",
+        ),
     )
 
 

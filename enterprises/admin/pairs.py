@@ -5,7 +5,7 @@ from django.contrib import admin
 
 from common.admin import ReadOnlyAdmin
 from enterprises.admin.base import ThroughEnterpriseMixin
-from enterprises.models import Consent, Enterprise, Pair, Pairing, PairSession
+from enterprises.models import Consent, Enterprise, Pair, Pairing, PairSession, Story
 
 
 @admin.register(Consent)
@@ -48,3 +48,14 @@ class PairSessionAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         visible = Enterprise.objects.visible_to(request.user)
         return super().get_queryset(request).filter(pairing__mentee__in=visible)
+
+
+@admin.register(Story)
+class StoryAdmin(ThroughEnterpriseMixin, admin.ModelAdmin):
+    """Stories are written and validated from the workspace; the admin shows them."""
+
+    list_display = ["business_name", "trade", "neighbourhood", "validated_at"]
+    search_fields = ["business_name", "enterprise__name"]
+    list_select_related = ["enterprise"]
+    readonly_fields = ["consent", "validated_at", "validated_by", "written_by"]
+    raw_id_fields = ["enterprise"]

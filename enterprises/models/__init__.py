@@ -16,6 +16,7 @@ from .registry import (
     new_pix_external_id,
     visible_ids,
 )
+from .stories import Story
 
 __all__ = [
     "STAGE_ORDER",
@@ -36,6 +37,7 @@ __all__ = [
     "PixProposal",
     "StageChange",
     "StageChangeQuerySet",
+    "Story",
     "assigned_organisations",
     "new_pix_external_id",
     "percent_field",

@@ -31,6 +31,7 @@ NOT_READ = {
     "enterprises.Pair": "pairs (présentation libre)",
     "enterprises.Pairing": "mises en relation pair à pair (personnes qui les suivent)",
     "enterprises.PairSession": "lien entre une mise en relation et ses séances",
+    "enterprises.Story": "témoignages publics (texte libre, photo)",
     "grant.FinancialEvent": "journal financier",
     "grant.Convention": "convention : hors du champ de l'évaluation",
     "grant.ConventionDocument": "documents de la convention",
