@@ -27,7 +27,7 @@ def test_match_a_beginner_with_a_pair_in_three_clicks(
     live_server, phone_page, page, alice, organisation_a, client, size
 ):
     call_command("load_reference_data", verbosity=0)
-    site = Term.objects.get(family="thematique", code="site_internet")
+    site = Term.objects.get(family__in=["thematique", "thematique_tpe"], code="site_internet")
     beginner = EnterpriseFactory(name="COIFFURE LEÏLA")
     AssignmentFactory(enterprise=beginner, organisation=organisation_a)
     ContactFactory(enterprise=beginner)
