@@ -72,3 +72,16 @@ def story_link(story):
 
 def read_story_token(token):
     return read_token(token, STORY_SALT, LINK_MAX_AGE)
+
+
+EVENT_SALT = "enterprises.event-registration"
+
+
+def registration_link(registration):
+    """The link by which an invited enterprise registers for a community event."""
+    token = make_token(EVENT_SALT, r=registration.pk)
+    return absolute(reverse("enterprises:event_register", kwargs={"token": token}))
+
+
+def read_registration_token(token):
+    return read_token(token, EVENT_SALT, LINK_MAX_AGE)

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from enterprises.views import activities as activity_views
+from enterprises.views import events as event_views
 from enterprises.views import inbox as inbox_views
 from enterprises.views import pairs as pair_views
 from enterprises.views import registry as views
@@ -76,4 +77,9 @@ urlpatterns = [
         name="story_record_consent",
     ),
     path("espace/temoignages/<int:pk>/valider/", story_views.story_validate, name="story_validate"),
+    # Community events (enterprises/views/events.py)
+    path("rencontres/<int:pk>/", event_views.event_detail, name="event"),
+    path("rencontres/<int:pk>/inviter/", event_views.event_invite, name="event_invite"),
+    path("rencontres/<int:pk>/presences/", event_views.event_attendance, name="event_attendance"),
+    path("rencontres/inscription/<str:token>/", event_views.event_register, name="event_register"),
 ]

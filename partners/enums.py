@@ -55,3 +55,11 @@ class EmailStatus(models.TextChoices):
     SENDING = "sending", "en cours d'envoi"
     SENT = "sent", "envoyé"
     FAILED = "failed", "échec"
+
+
+class MeetingKind(models.TextChoices):
+    """A working-group meeting, or a meeting of the entrepreneurs' community, open to the
+    enterprises of the parcours (enterprises/models/events.py)."""
+
+    WORKING_GROUP = "groupe_travail", "réunion du groupe de travail"
+    COMMUNITY = "rencontre", "rencontre d'entrepreneurs"

@@ -14,7 +14,14 @@ from django.utils import timezone
 from common.files import private_name, validate_office_document
 from common.journal import AppendOnlyModel
 
-from .enums import AuthEventKind, EmailFrequency, EmailStatus, OrganisationKind, Role
+from .enums import (
+    AuthEventKind,
+    EmailFrequency,
+    EmailStatus,
+    MeetingKind,
+    OrganisationKind,
+    Role,
+)
 
 INVITATION_VALIDITY = datetime.timedelta(days=7)
 INVITATION_SALT = "partners.invitation"
@@ -362,6 +369,9 @@ class Meeting(models.Model):
     """A meeting of the working group « inclusion numérique des TPE »."""
 
     title = models.CharField("intitulé", max_length=200)
+    kind = models.CharField(
+        "nature", max_length=20, choices=MeetingKind.choices, default=MeetingKind.WORKING_GROUP
+    )
     starts_at = models.DateTimeField(
         "début", null=True, blank=True, help_text="Vide : date à fixer."
     )

@@ -53,6 +53,7 @@ PUBLIC = {
     "enterprises:pairing_agree",  # a signed link sent to an entrepreneur (no account)
     "enterprises:consent_withdraw",  # the same, to withdraw a consent
     "enterprises:story_consent",  # the same, to accept a story's text
+    "enterprises:event_register",  # the same, to register for a community event
     # The showcase: published stories only (tests/enterprises/test_stories.py)
     "enterprises:showcase",
     "enterprises:showcase_story",
@@ -192,9 +193,26 @@ SPECS = {
     "enterprises:story_send": Spec(lambda w: {"pk": w.story.pk}, write=True),
     "enterprises:story_record_consent": Spec(lambda w: {"pk": w.story.pk}, write=True),
     "enterprises:story_validate": Spec(lambda w: {"pk": w.story.pk}, write=True, owner="staff"),
+    "enterprises:event": Spec(lambda w: {"pk": community_event().pk}, owner="staff"),
+    "enterprises:event_invite": Spec(
+        lambda w: {"pk": community_event().pk}, write=True, owner="staff"
+    ),
+    "enterprises:event_attendance": Spec(
+        lambda w: {"pk": community_event().pk}, write=True, owner="staff"
+    ),
     # Last: alice's walk withdraws the pair, which ends the pairing.
     "enterprises:pair_withdraw": Spec(lambda w: {"pk": w.pairing.pair.enterprise_id}, write=True),
 }
+
+
+def community_event():
+    """A past « rencontre d'entrepreneurs » (made when a spec first needs it)."""
+    event, _ = Meeting.objects.get_or_create(
+        title="Rencontre d'entrepreneurs",
+        kind="rencontre",
+        defaults={"starts_at": timezone.now() - datetime.timedelta(days=1)},
+    )
+    return event
 
 
 def research_job():

@@ -5,7 +5,16 @@ from django.contrib import admin
 
 from common.admin import ReadOnlyAdmin
 from enterprises.admin.base import ThroughEnterpriseMixin
-from enterprises.models import Consent, Enterprise, Pair, Pairing, PairSession, Story
+from enterprises.models import (
+    Consent,
+    Enterprise,
+    EventActivity,
+    EventRegistration,
+    Pair,
+    Pairing,
+    PairSession,
+    Story,
+)
 
 
 @admin.register(Consent)
@@ -59,3 +68,18 @@ class StoryAdmin(ThroughEnterpriseMixin, admin.ModelAdmin):
     list_select_related = ["enterprise"]
     readonly_fields = ["consent", "validated_at", "validated_by", "written_by"]
     raw_id_fields = ["enterprise"]
+
+
+@admin.register(EventRegistration)
+class EventRegistrationAdmin(ThroughEnterpriseMixin, admin.ModelAdmin):
+    list_display = ["enterprise", "meeting", "invited_at", "registered_at", "attended"]
+    list_filter = ["attended"]
+    search_fields = ["enterprise__name", "meeting__title"]
+    list_select_related = ["enterprise", "meeting"]
+    raw_id_fields = ["enterprise", "contact", "meeting"]
+
+
+@admin.register(EventActivity)
+class EventActivityAdmin(ReadOnlyAdmin):
+    list_display = ["meeting", "activity"]
+    list_select_related = ["meeting", "activity"]

@@ -2,6 +2,7 @@
 
 from .activities import Activity, ActivityQuerySet, Participation
 from .assessments import Assessment, PixProposal, percent_field
+from .events import EventActivity, EventRegistration
 from .orientations import Assignment, assigned_organisations
 from .pairs import Consent, Pair, Pairing, PairSession
 from .registry import (
@@ -30,6 +31,8 @@ __all__ = [
     "Contact",
     "Enterprise",
     "EnterpriseQuerySet",
+    "EventActivity",
+    "EventRegistration",
     "Pair",
     "PairSession",
     "Pairing",

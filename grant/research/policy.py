@@ -32,6 +32,8 @@ NOT_READ = {
     "enterprises.Pairing": "mises en relation pair à pair (personnes qui les suivent)",
     "enterprises.PairSession": "lien entre une mise en relation et ses séances",
     "enterprises.Story": "témoignages publics (texte libre, photo)",
+    "enterprises.EventRegistration": "inscriptions aux rencontres d'entrepreneurs",
+    "enterprises.EventActivity": "lien entre une rencontre et son activité collective",
     "grant.FinancialEvent": "journal financier",
     "grant.Convention": "convention : hors du champ de l'évaluation",
     "grant.ConventionDocument": "documents de la convention",
