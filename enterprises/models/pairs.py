@@ -148,18 +148,15 @@ class PairingQuerySet(models.QuerySet):
         return self.filter(status__in=[PairingStatus.PROPOSED, PairingStatus.ACTIVE])
 
     def visible_to(self, user):
-        """Pairings about an enterprise the user sees (the beginner or the pair), and
-        those they proposed or follow as a student."""
+        """Pairings about an enterprise the user sees (the beginner or the pair; a
+        student sees those of the pairings they follow), and those they proposed."""
         if not user.is_authenticated or not user.is_active:
             return self.none()
         if user.is_staff:
             return self
         seen = visible_ids(user)
         return self.filter(
-            Q(mentee_id__in=seen)
-            | Q(pair__enterprise_id__in=seen)
-            | Q(proposed_by=user)
-            | Q(pk__in=Pairing.students.through.objects.filter(user=user).values("pairing_id"))
+            Q(mentee_id__in=seen) | Q(pair__enterprise_id__in=seen) | Q(proposed_by=user)
         )
 
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import F, Window
+from django.db.models import Exists, F, Window
 from django.db.models.functions import Lead
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -60,7 +60,9 @@ def visible_ids(user):
     assigned = assignment.objects.filter(organisation_id__in=organisations)
     followed = Enterprise.objects.filter(referent=user)
     met = participation.objects.filter(activity__author=user)
-    as_student = pairing.objects.filter(students=user)
+    # Only while the student's membership is active: a constant EXISTS, evaluated once.
+    studying = Membership.objects.active().of(user, roles=[Role.ETUDIANT])
+    as_student = pairing.objects.filter(Exists(studying), students=user)
     return (
         assigned.order_by()
         .values("enterprise_id")

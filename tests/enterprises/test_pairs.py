@@ -11,16 +11,20 @@ from enterprises.enums import PairingStatus, Stage
 from enterprises.models import Activity, Consent, Pair, Pairing, PairSession
 from enterprises.models.pairs import suggest_pairs
 from grant import pair_figures
+from partners.enums import Role
 from programme.models import Term
 
 from ..factories import (
     AssignmentFactory,
     ContactFactory,
     EnterpriseFactory,
+    MembershipFactory,
     NafCodeFactory,
+    OrganisationFactory,
     PairFactory,
     PairingFactory,
     QpvFactory,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -259,3 +263,33 @@ def test_the_figures_page_is_for_staff(client, staff, alice):
     client.force_login(staff)
     page = client.get(reverse("grant:pair_figures")).content.decode()
     assert "Entreprises aidées par un pair" in page and "séance pair à pair" in page
+
+
+def test_a_student_logs_the_sessions_of_the_pairing_they_follow(
+    client, alice, organisation_a, reference_data
+):
+    university = OrganisationFactory(name="Université de Montpellier", kind="universite")
+    student = UserFactory(email="etudiant@example.test")
+    MembershipFactory(user=student, organisation=university, role=Role.ETUDIANT)
+    followed = PairingFactory(status="en_cours", proposed_by=alice)
+    other = PairingFactory(status="en_cours", proposed_by=alice)
+    followed.students.add(student)
+    client.force_login(student)
+    assert pair_session(client, followed).status_code == 302
+    activity = Activity.objects.get()
+    assert (activity.kind, activity.author, activity.organisation) == (
+        "pair_a_pair",
+        student,
+        university,
+    )
+    assert pair_session(client, other).status_code == 404
+    pairs_page = client.get(reverse("enterprises:pairs"))
+    assert [p.pk for p in pairs_page.context["pairings"]] == [followed.pk]
+    # A student cannot log an ordinary session, nor a pair session once the membership
+    # ends (the beginner they met stays visible to them, as to anyone who logged with it).
+    log = reverse("enterprises:log_session", args=[followed.mentee.pk])
+    assert client.post(log, {}).status_code == 403
+    student.memberships.update(is_active=False)
+    assert pair_session(client, followed).status_code == 403
+    pair_page = reverse("enterprises:detail", args=[followed.pair.enterprise_id])
+    assert client.get(pair_page).status_code == 404
