@@ -119,6 +119,10 @@ class ActivityKind(models.TextChoices):
 
     INDIVIDUEL = "individuel", "accompagnement individuel"
     COLLECTIF = "collectif", "atelier collectif"
+    # Not a Coop kind: a session between a pair and a beginner (délibération, « pair à
+    # pair »), logged with the individual session's fields (enterprises/forms/pairs.py);
+    # its figures are in grant/pair_figures.py.
+    PAIR = "pair_a_pair", "pair à pair"
 
 
 class PlaceType(models.TextChoices):
@@ -216,3 +220,34 @@ class AccessRequestStatus(models.TextChoices):
 class AccessOutcome(models.TextChoices):
     ORIENTATION = "orientation", "orientation vers la structure du demandeur"
     REFERENT = "referent", "demandeur nommé référent"
+
+
+# --- Pair à pair (enterprises/models/pairs.py) -------------------------------------
+
+
+class ConsentPurpose(models.TextChoices):
+    """What an entrepreneur agreed to, each purpose with its own consent."""
+
+    PAIR = "pair", "être proposé·e comme pair"
+    STORY = "temoignage", "publication d'un témoignage"
+
+
+class AgreementMethod(models.TextChoices):
+    """How an agreement was given."""
+
+    LINK = "lien", "lien signé reçu par e-mail"
+    CONSEILLER = "conseiller", "accord noté par le conseiller"
+
+
+class PairingStatus(models.TextChoices):
+    PROPOSED = "proposee", "proposée"
+    ACTIVE = "en_cours", "en cours"
+    ENDED = "terminee", "terminée"
+    CANCELLED = "annulee", "annulée"
+
+
+class PairingOutcome(models.TextChoices):
+    REACHED = "atteint", "objectifs atteints"
+    PARTLY = "partiel", "objectifs en partie atteints"
+    STOPPED = "interrompu", "interrompue"
+    WITHDRAWN = "retrait", "consentement du pair retiré"

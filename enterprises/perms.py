@@ -12,9 +12,11 @@ from partners.enums import Role
 from partners.models import Membership, Organisation
 from partners.perms import WRITING_ROLES
 
+from .enums import PairingStatus
 from .models import Assignment
 
 ACTIVITY_EDIT_DAYS = 30
+INBOX_ROLES = (Role.ADMIN, Role.CONSEILLER, Role.LECTEUR)
 
 
 def writing_organisation_ids(user):
@@ -109,8 +111,9 @@ def can_assign(user):
 
 
 def inbox_organisations(user):
-    """The organisations whose inbox the user opens: their own (staff included)."""
-    return Organisation.objects.of(user)
+    """The organisations whose inbox the user opens: their own (staff included), not those
+    where they are a student (a student sees only the pairings they follow)."""
+    return Organisation.objects.of(user, roles=INBOX_ROLES)
 
 
 def can_act_in_inbox(role):
@@ -122,3 +125,42 @@ def can_act_in_inbox(role):
 def can_hand_over(role):
     """Hand an assignment to a colleague: the organisation's administrateur only."""
     return role == Role.ADMIN
+
+
+# --- Pair à pair -----------------------------------------------------------------------
+
+
+def can_propose_pair(user, enterprise):
+    """Propose an « autonome » enterprise as a pair, or withdraw it: whoever may edit it."""
+    return can_edit_enterprise(user, enterprise)
+
+
+def can_manage_pairing(user, pairing):
+    """Record agreements, end a pairing, choose its students: staff, who proposed it, and
+    whoever may edit the beginner enterprise."""
+    if user.is_staff or pairing.proposed_by_id == user.pk:
+        return True
+    return can_edit_enterprise(user, pairing.mentee)
+
+
+def follows_pairing(user, pairing):
+    """A student (active « étudiant·e » membership) following this pairing."""
+    return (
+        pairing.students.filter(pk=user.pk).exists()
+        and Membership.objects.active().of(user, roles=[Role.ETUDIANT]).exists()
+    )
+
+
+def can_log_pair_session(user, pairing):
+    """Log a pair session of a pairing under way: its conseillers (as they log any
+    session) and the students who follow it."""
+    if pairing.status != PairingStatus.ACTIVE:
+        return False
+    if can_manage_pairing(user, pairing) and can_log_activity(user):
+        return True
+    return follows_pairing(user, pairing)
+
+
+def student_organisations(user):
+    """The organisations where the user is a student: their pair sessions count there."""
+    return Organisation.objects.of(user, roles=[Role.ETUDIANT])

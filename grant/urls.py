@@ -1,6 +1,15 @@
 from django.urls import path
 
-from grant.views import dashboard, funder, money, public, reports, research, statistics
+from grant.views import (
+    dashboard,
+    funder,
+    money,
+    pair_figures,
+    public,
+    reports,
+    research,
+    statistics,
+)
 
 app_name = "grant"
 
@@ -20,6 +29,7 @@ urlpatterns = [
     ),
     path("evaluation/etudes/<int:pk>/cle/", research.research_rotate, name="research_rotate"),
     path("pilotage/", dashboard.dashboard, name="pilotage"),
+    path("pilotage/pair-a-pair/", pair_figures.pair_figures_page, name="pair_figures"),
     path(
         "pilotage/export/<str:name>.<str:fmt>", dashboard.dashboard_export, name="dashboard_export"
     ),

@@ -249,7 +249,8 @@ class MeetingDocumentInline(admin.TabularInline):
 class MeetingAdmin(admin.ModelAdmin):
     """Staff create and edit the working group's meetings; members see them in « Mon espace »."""
 
-    list_display = ["title", "starts_at", "place", "invited", "present"]
+    list_display = ["title", "kind", "starts_at", "place", "invited", "present"]
+    list_filter = ["kind"]
     search_fields = ["title", "agenda", "minutes", "place"]
     date_hierarchy = "starts_at"
     inlines = [MeetingInvitationInline, MeetingDocumentInline]

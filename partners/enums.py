@@ -24,6 +24,9 @@ class Role(models.TextChoices):
     # Members of the funder's organisation: the convention, the reports sent to them and
     # aggregate figures; never an enterprise, a contact or a row-level list.
     FINANCEUR = "financeur", "financeur (lecture)"
+    # A student of the university (Chaire Cit'Us, MRE): sees only the enterprises of the
+    # pairings they follow (enterprises/models/registry.py, visible_ids).
+    ETUDIANT = "etudiant", "étudiant·e"
 
 
 class EmailFrequency(models.TextChoices):
@@ -59,3 +62,11 @@ class EmailStatus(models.TextChoices):
     SENDING = "sending", "en cours d'envoi"
     SENT = "sent", "envoyé"
     FAILED = "failed", "échec"
+
+
+class MeetingKind(models.TextChoices):
+    """A working-group meeting, or a meeting of the entrepreneurs' community, open to the
+    enterprises of the parcours (enterprises/models/events.py)."""
+
+    WORKING_GROUP = "groupe_travail", "réunion du groupe de travail"
+    COMMUNITY = "rencontre", "rencontre d'entrepreneurs"

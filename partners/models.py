@@ -19,6 +19,7 @@ from .enums import (
     AuthEventKind,
     EmailFrequency,
     EmailStatus,
+    MeetingKind,
     OrganisationKind,
     Role,
 )
@@ -388,6 +389,9 @@ class Meeting(models.Model):
     """A meeting of the working group « inclusion numérique des TPE »."""
 
     title = models.CharField("intitulé", max_length=200)
+    kind = models.CharField(
+        "nature", max_length=20, choices=MeetingKind.choices, default=MeetingKind.WORKING_GROUP
+    )
     starts_at = models.DateTimeField(
         "début", null=True, blank=True, help_text="Vide : date à fixer."
     )

@@ -276,3 +276,32 @@ class AssessmentFactory(factory.django.DjangoModelFactory):
     source = "conseiller"
     date = datetime.date(2023, 3, 1)
     overall = Decimal("40.0")
+
+
+class ConsentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "enterprises.Consent"
+
+    enterprise = factory.SubFactory(EnterpriseFactory, stage="autonome")
+    contact = factory.SubFactory(ContactFactory, enterprise=factory.SelfAttribute("..enterprise"))
+    purpose = "pair"
+    text = "J'accepte d'être proposé·e comme pair."
+    method = "conseiller"
+
+
+class PairFactory(factory.django.DjangoModelFactory):
+    """A pair whose consent holds (an « autonome » enterprise with its contact)."""
+
+    class Meta:
+        model = "enterprises.Pair"
+
+    enterprise = factory.SubFactory(EnterpriseFactory, stage="autonome")
+    consent = factory.SubFactory(ConsentFactory, enterprise=factory.SelfAttribute("..enterprise"))
+
+
+class PairingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "enterprises.Pairing"
+
+    pair = factory.SubFactory(PairFactory)
+    mentee = factory.SubFactory(EnterpriseFactory)

@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from enterprises.models import AccessRequest, JoinRequest
+from enterprises.models import AccessRequest, JoinRequest, Story
 from grant.models import Report, ResearchJob, Study
 from partners.enums import Role
 from partners.models import Meeting, Membership
@@ -29,6 +29,9 @@ from .factories import (
     DisbursementFactory,
     EnterpriseFactory,
     ExpenseFactory,
+    MembershipFactory,
+    PairingFactory,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -47,6 +50,15 @@ PUBLIC = {
     "account_logout",
     "mfa_authenticate",
     "partners:accept_invitation",
+    "enterprises:pairing_agree",  # a signed link sent to an entrepreneur (no account)
+    "enterprises:consent_withdraw",  # the same, to withdraw a consent
+    "enterprises:story_consent",  # the same, to accept a story's text
+    "enterprises:event_register",  # the same, to register for a community event
+    # The showcase: published stories only (tests/enterprises/test_stories.py)
+    "enterprises:showcase",
+    "enterprises:showcase_story",
+    "enterprises:showcase_photo",
+    "enterprises:showcase_poster",
     "healthz",
     "grant:public_figures",
     "favicon",  # browsers fetch it by themselves, logged in or not
@@ -85,6 +97,8 @@ class World:
     report: object = None
     funder: object = None
     join_request: object = None
+    pairing: object = None
+    story: object = None
 
 
 @dataclass
@@ -203,7 +217,39 @@ SPECS = {
         write=True,
         owner="org_admin",
     ),
+    # Pair à pair: alice's enterprise is the beginner, paired with an autonomous one of A.
+    "enterprises:pair_create": Spec(lambda w: {"pk": w.enterprise.pk}, write=True),
+    "enterprises:pairing_create": Spec(lambda w: {"pk": w.enterprise.pk}, write=True),
+    "enterprises:pairing": Spec(lambda w: {"pk": w.pairing.pk}),
+    "enterprises:pairing_record_agreement": Spec(lambda w: {"pk": w.pairing.pk}, write=True),
+    "enterprises:pairing_end": Spec(lambda w: {"pk": w.pairing.pk}, write=True),
+    "enterprises:pairing_session": Spec(lambda w: {"pk": w.pairing.pk}, write=True),
+    "enterprises:story_create": Spec(lambda w: {"enterprise_pk": w.enterprise.pk}, write=True),
+    "enterprises:story": Spec(lambda w: {"pk": w.story.pk}),
+    "enterprises:story_edit": Spec(lambda w: {"pk": w.story.pk}, write=True),
+    "enterprises:story_send": Spec(lambda w: {"pk": w.story.pk}, write=True),
+    "enterprises:story_record_consent": Spec(lambda w: {"pk": w.story.pk}, write=True),
+    "enterprises:story_validate": Spec(lambda w: {"pk": w.story.pk}, write=True, owner="staff"),
+    "enterprises:event": Spec(lambda w: {"pk": community_event().pk}, owner="staff"),
+    "enterprises:event_invite": Spec(
+        lambda w: {"pk": community_event().pk}, write=True, owner="staff"
+    ),
+    "enterprises:event_attendance": Spec(
+        lambda w: {"pk": community_event().pk}, write=True, owner="staff"
+    ),
+    # Last: alice's walk withdraws the pair, which ends the pairing.
+    "enterprises:pair_withdraw": Spec(lambda w: {"pk": w.pairing.pair.enterprise_id}, write=True),
 }
+
+
+def community_event():
+    """A past « rencontre d'entrepreneurs » (made when a spec first needs it)."""
+    event, _ = Meeting.objects.get_or_create(
+        title="Rencontre d'entrepreneurs",
+        kind="rencontre",
+        defaults={"starts_at": timezone.now() - datetime.timedelta(days=1)},
+    )
+    return event
 
 
 def research_job():
@@ -274,6 +320,8 @@ def world(alice, bob, charlie, org_admin, organisation_a, staff, funder):
     meeting.invitations.create(organisation=organisation_a)
     activity = ActivityFactory(author=alice, organisation=organisation_a)
     activity.participations.create(enterprise=enterprise)
+    pairing = PairingFactory(mentee=enterprise, status="en_cours", proposed_by=alice)
+    AssignmentFactory(enterprise=pairing.pair.enterprise, organisation=organisation_a)
     # The convention is the funder's, and its report has been sent to them.
     convention.funder = funder.memberships.get().organisation
     convention.save(update_fields=["funder"])
@@ -315,6 +363,15 @@ def world(alice, bob, charlie, org_admin, organisation_a, staff, funder):
             channel="phone",
             phone="06 12 34 56 78",
             consent_at=timezone.now(),
+        ),
+        pairing=pairing,
+        story=Story.objects.create(
+            enterprise=enterprise,
+            business_name="Entreprise d'Alice",
+            trade="Boulangerie",
+            neighbourhood="Mosson",
+            what_changed="Commandes en ligne.",
+            quote="Je vends en ligne.",
         ),
     )
     world.funder = funder
@@ -426,3 +483,33 @@ def test_the_funder_sees_no_enterprise_nor_anyone_elses_page(client, world):
     assert home.status_code == 200
     assert world.enterprise.name not in home.content.decode()
     assert world.convention.title in home.content.decode()
+
+
+def test_a_student_sees_only_the_enterprises_of_the_pairings_they_follow(client, world):
+    """A student of alice's own organisation: the organisation's assignments show them
+    nothing; following the pairing shows its two enterprises, and nothing to write."""
+    student = UserFactory(email="etudiante@example.test")
+    MembershipFactory(user=student, organisation=world.organisation_a, role=Role.ETUDIANT)
+    client.force_login(student)
+    enterprise_urls = {n: s for n, s in SPECS.items() if n.startswith("enterprises:")}
+    for name, spec in enterprise_urls.items():
+        url = reverse(name, kwargs=spec.kwargs(world))
+        assert client.get(url).status_code in (404, 405), (name, "GET")
+        assert client.post(url, {}).status_code == 404, (name, "POST")
+    assert list(client.get(reverse("enterprises:list")).context["page"]) == []
+    assert client.get(reverse("enterprises:inbox")).context["organisation"] is None
+
+    world.pairing.students.add(student)
+    listing = client.get(reverse("enterprises:list")).context["page"]
+    assert {e.pk for e in listing} == {world.enterprise.pk, world.pairing.pair.enterprise_id}
+    for pk in (world.enterprise.pk, world.pairing.pair.enterprise_id):
+        assert client.get(reverse("enterprises:detail", args=[pk])).status_code == 200
+    assert client.get(reverse("enterprises:pairing", args=[world.pairing.pk])).status_code == 200
+    other = AssignmentFactory(organisation=world.organisation_a).enterprise
+    assert client.get(reverse("enterprises:detail", args=[other.pk])).status_code == 404
+    for name in ("enterprises:edit", "enterprises:log_session", "enterprises:pairing_end"):
+        spec = SPECS[name]
+        assert client.post(reverse(name, kwargs=spec.kwargs(world)), {}).status_code == 403, name
+    # What a student writes: the sessions of the pairing they follow.
+    url = reverse("enterprises:pairing_session", args=[world.pairing.pk])
+    assert client.get(url).status_code == 200

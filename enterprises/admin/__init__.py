@@ -5,6 +5,7 @@ from enterprises.admin import (  # noqa: F401
     activities,
     assessments,
     orientations,
+    pairs,
     registry,
     requests,
 )

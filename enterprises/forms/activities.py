@@ -156,10 +156,10 @@ class ActivityForm(forms.ModelForm):
         f["place"].label = "Lieu"
         f["place"].help_text = "Pour un lieu d'activité (tiers-lieu, permanence…)."
         f["place_commune"].help_text = "Pour un autre lieu."
-        if kind == ActivityKind.INDIVIDUEL:
+        if kind != ActivityKind.COLLECTIF:  # an individual or a pair session: one enterprise
             for name in ("title", "level", "anonymous_count", "participants"):
                 del f[name]
-            f["autonomy"].required = True
+            f["autonomy"].required = kind == ActivityKind.INDIVIDUEL
         else:
             for name in ("autonomy", "referral_structure", "referral_organisation"):
                 del f[name]
@@ -197,13 +197,13 @@ class ActivityForm(forms.ModelForm):
         self.initial.setdefault("organisation", self.fields["organisation"].queryset.first())
         if last is None:
             self.initial.setdefault(
-                "duration_preset", "45" if self.kind == ActivityKind.INDIVIDUEL else "120"
+                "duration_preset", "120" if self.kind == ActivityKind.COLLECTIF else "45"
             )
             self.initial.setdefault(
                 "place_type",
-                PlaceType.DOMICILE
-                if self.kind == ActivityKind.INDIVIDUEL
-                else PlaceType.LIEU_ACTIVITE,
+                PlaceType.LIEU_ACTIVITE
+                if self.kind == ActivityKind.COLLECTIF
+                else PlaceType.DOMICILE,
             )
             self.initial.setdefault(
                 "themes",
@@ -331,7 +331,7 @@ class ActivityForm(forms.ModelForm):
 
     def attendance(self):
         """{enterprise: attendance} for the activity's participations."""
-        if self.kind == ActivityKind.INDIVIDUEL:
+        if self.kind != ActivityKind.COLLECTIF:
             return {self.enterprise: Attendance.PRESENT}
         return {
             enterprise: self._attendance_of(enterprise.pk)

@@ -3,7 +3,9 @@
 from .access import AccessRequest
 from .activities import Activity, ActivityQuerySet, Participation
 from .assessments import Assessment, PixCampaign, PixProposal, percent_field
+from .events import EventActivity, EventRegistration
 from .orientations import Assignment, assigned_organisations
+from .pairs import Consent, Pair, Pairing, PairSession
 from .registry import (
     STAGE_ORDER,
     TPE_MAX_AMOUNT,
@@ -17,6 +19,7 @@ from .registry import (
     visible_ids,
 )
 from .requests import JoinRequest
+from .stories import Story
 from .surveys import Survey
 
 __all__ = [
@@ -28,15 +31,22 @@ __all__ = [
     "ActivityQuerySet",
     "Assessment",
     "Assignment",
+    "Consent",
     "Contact",
     "Enterprise",
     "EnterpriseQuerySet",
+    "EventActivity",
+    "EventRegistration",
     "JoinRequest",
+    "Pair",
+    "PairSession",
+    "Pairing",
     "Participation",
     "PixCampaign",
     "PixProposal",
     "StageChange",
     "StageChangeQuerySet",
+    "Story",
     "Survey",
     "assigned_organisations",
     "new_pix_external_id",

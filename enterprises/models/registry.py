@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import F, Window
+from django.db.models import Exists, F, Window
 from django.db.models.functions import Lead
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -56,27 +56,37 @@ STAGE_ORDER = [Stage.REPEREE, Stage.DIAGNOSTIQUEE, Stage.ACCOMPAGNEE, Stage.AUTO
 def visible_ids(user):
     """The ids of the enterprises a non-staff user sees, as one UNION subquery: assigned to
     one of their active organisations (an orientation declined or expired gives sight for
-    ORIENTATION_GRACE_DAYS more, then no longer: decision 007), followed as referent, or
-    met in an activity they logged. PostgreSQL answers it from three index scans; an OR
-    of three IN conditions made it test every enterprise of the table (README,
-    « Performance »)."""
-    # A funder's members follow the grant, never an enterprise (role « financeur »).
+    ORIENTATION_GRACE_DAYS more, then no longer: decision 007), followed as referent, met
+    in an activity they logged, or in a pairing they follow as a student (the beginner and
+    the pair). PostgreSQL answers it from index scans; an OR of IN conditions made it test
+    every enterprise of the table (README, « Performance »). A student membership gives no
+    sight of the organisation's assignments (a student sees their pairings only), nor does
+    a funder's (role « financeur »: the grant, never an enterprise)."""
     organisations = (
-        Membership.objects.active().of(user).exclude(role=Role.FINANCEUR).values("organisation_id")
+        Membership.objects.active()
+        .of(user)
+        .exclude(role__in=[Role.ETUDIANT, Role.FINANCEUR])
+        .values("organisation_id")
     )
-    # Assignment and Participation live in sibling modules that import this one: reach them
-    # through the reverse relations instead of importing them.
+    # Assignment, Participation and Pairing live in sibling modules that import this one:
+    # reach them through the reverse relations instead of importing them.
     assignment = Enterprise._meta.get_field("assignments").related_model
     participation = Enterprise._meta.get_field("participations").related_model
+    pairing = Enterprise._meta.get_field("pairings_received").related_model
     assigned = assignment.objects.giving_sight().filter(organisation_id__in=organisations)
     followed = Enterprise.objects.filter(referent=user)
     met = participation.objects.filter(activity__author=user)
+    # Only while the student's membership is active: a constant EXISTS, evaluated once.
+    studying = Membership.objects.active().of(user, roles=[Role.ETUDIANT])
+    as_student = pairing.objects.filter(Exists(studying), students=user)
     return (
         assigned.order_by()
         .values("enterprise_id")
         .union(
             followed.order_by().values("id"),
             met.order_by().values("enterprise_id"),
+            as_student.order_by().values("mentee_id"),
+            as_student.order_by().values("pair__enterprise_id"),
         )
     )
 

@@ -13,6 +13,7 @@ from common.exports import export_response
 from enterprises import coop_export, perms
 from enterprises.enums import ActivityKind, Stage
 from enterprises.forms.activities import ActivityForm
+from enterprises.forms.pairs import PairSessionForm
 from enterprises.models import Activity, Enterprise
 from enterprises.validators import normalise_siret
 
@@ -158,16 +159,21 @@ def activity_edit(request, pk):
     activity = _editable_activity(request, pk)
     enterprise = None
     visible = Enterprise.objects.visible_to(request.user).order_by("name")
-    if activity.kind == ActivityKind.INDIVIDUEL:
+    if activity.kind != ActivityKind.COLLECTIF:
         enterprise = activity.participations.select_related("enterprise").first().enterprise
-    form = ActivityForm(
-        request.POST or None,
-        instance=activity,
-        user=request.user,
-        kind=activity.kind,
-        enterprise=enterprise,
-        visible=visible,
-    )
+    if activity.kind == ActivityKind.PAIR:
+        form = PairSessionForm(
+            request.POST or None, instance=activity, user=request.user, enterprise=enterprise
+        )
+    else:
+        form = ActivityForm(
+            request.POST or None,
+            instance=activity,
+            user=request.user,
+            kind=activity.kind,
+            enterprise=enterprise,
+            visible=visible,
+        )
     if request.method == "POST" and form.is_valid():
         _save(request, form)
         messages.success(request, "Activité modifiée.")
