@@ -51,3 +51,17 @@ def test_every_environment_variable_is_documented_in_the_readme():
 def test_every_file_field_is_protected_from_public_urls():
     # Uploaded files are served by permission-checked views, never under MEDIA_URL.
     assert not getattr(settings, "MEDIA_URL", "").strip("/")
+
+
+def test_compose_exposes_the_application_only_to_its_proxy():
+    services = compose()["services"]
+    published = sorted(name for name, service in services.items() if service.get("ports"))
+    assert published == ["proxy"]
+    assert services["web"]["expose"] == ["8000"]
+    # One proxy hop between clients and gunicorn: the trusted count says exactly that.
+    assert compose()["x-app"]["environment"]["ALLAUTH_TRUSTED_PROXY_COUNT"] == "1"
+    caddyfile = (BASE / "deploy" / "Caddyfile").read_text(encoding="utf-8")
+    assert "reverse_proxy web:8000" in caddyfile
+    for name in ("GUNICORN_WORKERS", "GUNICORN_TIMEOUT"):
+        assert name in services["web"]["environment"]
+        assert name in (BASE / "Dockerfile").read_text(encoding="utf-8")
