@@ -184,9 +184,12 @@ REDIS_URL = envstr("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis down: falls back to process memory with a log line (decision 006).
+            "BACKEND": "common.cache.FallbackRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "parcours-tpe",
+            # An unreachable Redis must answer in a second, not hold the request.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 else:
@@ -205,9 +208,31 @@ if not REDIS_URL:
         "control_folder": str(CELERY_BROKER_DIR / "control"),
         "store_processed": False,
     }
+else:
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        # A message taken by a worker that vanished comes back after this delay; longer
+        # than any task's time limit (reports 6 min, imports and exports 30 min), or a
+        # task still running would be delivered twice.
+        "visibility_timeout": 3600,
+        # An unreachable Redis answers fast instead of holding a request (decision 006).
+        "socket_connect_timeout": 2,
+        "socket_timeout": 5,
+    }
 CELERY_TASK_ALWAYS_EAGER = envbool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_IGNORE_RESULT = True
+# A task is acknowledged once done, and given back to the queue if its worker process
+# dies: the task sees its own claim still « running » and marks it failed.
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# Sending a task to an unreachable broker gives up after about a second: the row stays
+# « queued » and the sweepers below send it again.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "Europe/Paris"
@@ -220,6 +245,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "enterprises.tasks.weekly_digest",
         "schedule": crontab(hour=8, minute=15, day_of_week="mon"),
     },
+    # Work queued while the broker was unreachable is sent again (decision 006).
+    "sweep-queued-emails": {"task": "partners.tasks.sweep_queued_emails", "schedule": 300.0},
+    "sweep-queued-reports": {"task": "grant.tasks.sweep_queued_reports", "schedule": 300.0},
 }
 # Whether conseillers (not only staff) may hand an enterprise to a partner.
 ASSIGNMENTS_BY_CONSEILLERS = envbool("ASSIGNMENTS_BY_CONSEILLERS", False)

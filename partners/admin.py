@@ -7,6 +7,8 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 
+from common.queue import enqueue_on_commit
+
 from .enums import EmailStatus
 from .forms import StaffInvitationForm
 from .models import (
@@ -20,6 +22,7 @@ from .models import (
     OutboundEmail,
     User,
 )
+from .tasks import send_email
 
 
 class MembershipInline(admin.TabularInline):
@@ -222,14 +225,17 @@ class OutboundEmailAdmin(ReadOnlyAdmin):
     exclude = ["body_text", "body_html"]
     actions = ["send_again"]
 
-    @admin.action(description="Renvoyer les e-mails en échec")
+    @admin.action(description="Renvoyer les e-mails en échec ou en attente")
     def send_again(self, request, queryset):
-        from .tasks import send_email
-
-        failed = list(queryset.filter(status=EmailStatus.FAILED).values_list("pk", flat=True))
-        for pk in failed:
-            send_email.delay_on_commit(pk)
-        self.message_user(request, f"{len(failed)} e-mail(s) remis dans la file d'envoi.")
+        # « En attente » too: an e-mail queued while the broker was unreachable.
+        pending = list(
+            queryset.filter(status__in=[EmailStatus.FAILED, EmailStatus.QUEUED]).values_list(
+                "pk", flat=True
+            )
+        )
+        for pk in pending:
+            enqueue_on_commit(send_email, pk)
+        self.message_user(request, f"{len(pending)} e-mail(s) remis dans la file d'envoi.")
 
 
 class MeetingInvitationInline(admin.TabularInline):
