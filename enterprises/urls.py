@@ -2,6 +2,7 @@ from django.urls import path
 
 from enterprises.views import activities as activity_views
 from enterprises.views import inbox as inbox_views
+from enterprises.views import jobs as job_views
 from enterprises.views import registry as views
 
 app_name = "enterprises"
@@ -32,6 +33,9 @@ urlpatterns = [
     path(
         "espace/orientations/<int:pk>/confier/", inbox_views.hand_over, name="assignment_hand_over"
     ),
+    path("travaux/<int:pk>/", job_views.job_detail, name="job"),
+    path("travaux/<int:pk>/etat/", job_views.job_status, name="job_status"),
+    path("travaux/<int:pk>/fichier/", job_views.job_file, name="job_file"),
     path("activites/", activity_views.activity_home, name="activity_home"),
     path("activites/atelier/", activity_views.log_workshop, name="log_workshop"),
     path("activites/export/", activity_views.activity_export, name="activity_export"),

@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from enterprises.models import Job, JobKind, JobStatus
 from grant.models import Report
 from partners.enums import Role
 from partners.models import Meeting, Membership
@@ -73,6 +74,7 @@ class World:
     meeting: object = None
     meeting_document: object = None
     report: object = None
+    job: object = None
 
 
 @dataclass
@@ -108,6 +110,10 @@ SPECS = {
     "enterprises:activity_detail": Spec(lambda w: {"pk": w.activity.pk}),
     "enterprises:activity_edit": Spec(lambda w: {"pk": w.activity.pk}, write=True),
     "enterprises:activity_delete": Spec(lambda w: {"pk": w.activity.pk}, write=True),
+    # A background job is its requester's only: bob, same organisation, gets 404 too.
+    "enterprises:job": Spec(lambda w: {"pk": w.job.pk}),
+    "enterprises:job_status": Spec(lambda w: {"pk": w.job.pk}),
+    "enterprises:job_file": Spec(lambda w: {"pk": w.job.pk}),
     # The grant is staff's: everyone else gets 404, alice included.
     "grant:convention": Spec(lambda w: {"pk": w.convention.pk}, owner="staff"),
     "grant:convention_edit": Spec(lambda w: {"pk": w.convention.pk}, write=True, owner="staff"),
@@ -217,7 +223,7 @@ def world(alice, bob, charlie, org_admin, organisation_a, staff):
     meeting.invitations.create(organisation=organisation_a)
     activity = ActivityFactory(author=alice, organisation=organisation_a)
     activity.participations.create(enterprise=enterprise)
-    return World(
+    world = World(
         alice,
         bob,
         charlie,
@@ -247,6 +253,14 @@ def world(alice, bob, charlie, org_admin, organisation_a, staff):
             pdf=SimpleUploadedFile("r.pdf", b"%PDF-1.4 rapport"),
         ),
     )
+    world.job = Job.objects.create(
+        kind=JobKind.EXPORT_ENTERPRISES,
+        status=JobStatus.DONE,
+        requested_by=alice,
+        filename="entreprises.csv",
+        result=SimpleUploadedFile("entreprises.csv", b"SIRET\r\n"),
+    )
+    return world
 
 
 def test_only_the_expected_views_are_public():

@@ -2,6 +2,7 @@
 
 from .activities import Activity, ActivityQuerySet, Participation
 from .assessments import Assessment, PixProposal, percent_field
+from .jobs import Job, JobKind, JobStatus
 from .orientations import Assignment, assigned_organisations
 from .registry import (
     STAGE_ORDER,
@@ -27,6 +28,9 @@ __all__ = [
     "Contact",
     "Enterprise",
     "EnterpriseQuerySet",
+    "Job",
+    "JobKind",
+    "JobStatus",
     "Participation",
     "PixProposal",
     "StageChange",

@@ -6,16 +6,15 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from common.exports import export_response
-from common.tabular import Column
 from enterprises import perms
 from enterprises.enums import ActivityKind, Stage
+from enterprises.exports import activity_export_table
 from enterprises.forms.activities import ActivityForm
-from enterprises.models import Activity, Enterprise, Participation
+from enterprises.models import Activity, Enterprise, JobKind
 from enterprises.validators import normalise_siret
+from enterprises.views.jobs import export_or_job
 from enterprises.views.registry import can_log
 
 
@@ -190,83 +189,8 @@ def close_autonomous(request, pk):
     return redirect("enterprises:detail", pk=enterprise.pk)
 
 
-def _themes(activity):
-    return ", ".join(t.label for t in activity.themes.all())
-
-
-# The Coop's columns, one row per participant (ARCHITECTURE.md §3, Activity).
-COOP_COLUMNS = [
-    Column("Date", lambda p: p.activity.date),
-    Column("Type", lambda p: p.activity.get_kind_display()),
-    Column("Durée (minutes)", lambda p: p.activity.duration),
-    Column("Type de lieu", lambda p: p.activity.get_place_type_display()),
-    Column(
-        "Lieu", lambda p: p.activity.place.name if p.activity.place_id else p.activity.place_commune
-    ),
-    Column("Thématiques", lambda p: _themes(p.activity)),
-    Column("Matériel", lambda p: ", ".join(t.label for t in p.activity.equipment.all())),
-    Column("Autonomie", lambda p: p.activity.autonomy.label if p.activity.autonomy_id else ""),
-    Column(
-        "Orientation (structure)",
-        lambda p: p.activity.referral_structure.label if p.activity.referral_structure_id else "",
-    ),
-    Column(
-        "Orientation (réseau)",
-        lambda p: (
-            p.activity.referral_organisation.name if p.activity.referral_organisation_id else ""
-        ),
-    ),
-    Column("Titre de l'atelier", lambda p: p.activity.title),
-    Column("Niveau", lambda p: p.activity.level.label if p.activity.level_id else ""),
-    Column("Participants anonymes", lambda p: p.activity.anonymous_count),
-    Column("Action du programme", lambda p: p.activity.action.name if p.activity.action_id else ""),
-    Column("Structure", lambda p: p.activity.organisation.name),
-    Column("QPV", lambda p: p.enterprise.qpv.name if p.enterprise.qpv_id else "hors QPV"),
-    Column("Section NAF", lambda p: p.enterprise.naf.section if p.enterprise.naf_id else ""),
-    Column("Présence", lambda p: p.get_attendance_display()),
-]
-# Names and notes: only in a person's export of their own activities (the Coop's rule).
-OWN_COLUMNS = [
-    Column("SIRET", lambda p: p.enterprise.siret),
-    Column("Entreprise", lambda p: str(p.enterprise)),
-    Column("Notes", lambda p: p.activity.notes),
-]
-
-
 def activity_export(request):
-    """Activities as CSV or XLSX, one row per participant; ?mine=1 for my own, with names."""
-    mine = request.GET.get("mine") == "1"
-    activities = Activity.objects.visible_to(request.user)
-    if mine:
-        activities = activities.filter(author=request.user)
-    participations = (
-        Participation.objects.filter(activity__in=activities)
-        .filter(enterprise__in=Enterprise.objects.visible_to(request.user))
-        .select_related(
-            "activity__place",
-            "activity__autonomy",
-            "activity__referral_structure",
-            "activity__referral_organisation",
-            "activity__level",
-            "activity__action",
-            "activity__organisation",
-            "enterprise__qpv",
-            "enterprise__naf",
-        )
-        .prefetch_related("activity__themes", "activity__equipment")
-        .order_by("activity__date", "activity_id", "id")
-    )
-    columns = COOP_COLUMNS + (OWN_COLUMNS if mine else [])
-    metadata = [
-        ("Export", "Mes activités" if mine else "Activités visibles (sans noms ni notes)"),
-        ("Exporté par", request.user.get_full_name() or request.user.email),
-        ("Le", timezone.localtime()),
-    ]
-    return export_response(
-        request.GET.get("format"),
-        columns,
-        participations,
-        filename="activites",
-        metadata=metadata,
-        sheet_title="Activités",
-    )
+    """Activities as CSV or XLSX, one row per participant; ?mine=1 for my own, with names.
+    A big one is prepared by a worker (enterprises.jobs) and offered on its page."""
+    table = activity_export_table(request.user, request.GET)
+    return export_or_job(request, table, JobKind.EXPORT_ACTIVITIES)
