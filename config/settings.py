@@ -248,6 +248,7 @@ CELERY_BEAT_SCHEDULE = {
     # Work queued while the broker was unreachable is sent again (decision 006).
     "sweep-queued-emails": {"task": "partners.tasks.sweep_queued_emails", "schedule": 300.0},
     "sweep-queued-reports": {"task": "grant.tasks.sweep_queued_reports", "schedule": 300.0},
+    "sweep-queued-jobs": {"task": "enterprises.jobs.sweep_queued_jobs", "schedule": 300.0},
 }
 # Whether conseillers (not only staff) may hand an enterprise to a partner.
 ASSIGNMENTS_BY_CONSEILLERS = envbool("ASSIGNMENTS_BY_CONSEILLERS", False)

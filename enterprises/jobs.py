@@ -6,6 +6,7 @@ row with a conditional UPDATE, reports progress on it, saves the produced file a
 private file and e-mails the person who asked. Below the thresholds, the request does the
 work itself as before (a small import or export is faster than a round trip to a page)."""
 
+import datetime
 import logging
 
 from celery import shared_task
@@ -15,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from common.exports import CSV_TYPE, XLSX_TYPE
-from common.queue import enqueue_on_commit
+from common.queue import enqueue_on_commit, send_task
 from common.tabular import write_csv, write_xlsx
 from partners.emails import queue_templated_email
 
@@ -29,6 +30,7 @@ logger = logging.getLogger(__name__)
 IMPORT_INLINE_MAX = 2_000  # rows to write
 EXPORT_INLINE_MAX = 5_000  # rows to export
 MAX_ERRORS_KEPT = 200
+SWEEP_AFTER = datetime.timedelta(minutes=2)
 
 
 def start(kind, user, *, params=None, filename="", content=None):
@@ -161,3 +163,13 @@ def run_export(job):
 
 def content_type(job):
     return XLSX_TYPE if job.filename.endswith(".xlsx") else CSV_TYPE
+
+
+@shared_task
+def sweep_queued_jobs():
+    """Send again the jobs left « queued » (the broker was unreachable when they were
+    asked for; docs/decisions/006-redis-down.md). Safe: run_job claims a row only once."""
+    forgotten = Job.objects.filter(
+        status=JobStatus.QUEUED, created_at__lt=timezone.now() - SWEEP_AFTER
+    )
+    return sum(send_task(run_job, pk) for pk in forgotten.values_list("pk", flat=True))

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from .jobs import run_job  # noqa: F401  (the worker finds the jobs' task here)
+from .jobs import run_job, sweep_queued_jobs  # noqa: F401  (the worker finds them here)
 from .notifications import send_reminders, send_weekly_digests
 
 

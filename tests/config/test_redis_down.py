@@ -13,6 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from config.celery import app as celery_app
+from enterprises import jobs
+from enterprises.jobs import sweep_queued_jobs
+from enterprises.models import Job, JobStatus
 from grant.enums import ReportStatus
 from grant.models import Report
 from grant.tasks import sweep_queued_reports
@@ -20,7 +23,7 @@ from partners.enums import EmailStatus, Role
 from partners.models import Invitation, OutboundEmail
 from partners.tasks import sweep_queued_emails
 
-from ..factories import text
+from ..factories import EnterpriseFactory, text
 from ..grant.test_reports import convention, form  # noqa: F401  (fixture reused)
 
 pytestmark = pytest.mark.django_db
@@ -141,4 +144,25 @@ def test_a_report_request_is_committed_then_generated_once_redis_is_back(
 
 def test_the_sweepers_run_periodically():
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
-    assert {"partners.tasks.sweep_queued_emails", "grant.tasks.sweep_queued_reports"} <= tasks
+    assert {
+        "partners.tasks.sweep_queued_emails",
+        "grant.tasks.sweep_queued_reports",
+        "enterprises.jobs.sweep_queued_jobs",
+    } <= tasks
+
+
+def test_an_export_asked_while_redis_is_down_is_prepared_once_it_is_back(
+    client, alice, redis_down, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(jobs, "EXPORT_INLINE_MAX", 0)
+    EnterpriseFactory(referent=alice)
+    client.force_login(alice)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("enterprises:export") + "?format=csv")
+    job = Job.objects.get()
+    assert response.status_code == 302 and job.status == JobStatus.QUEUED
+    assert client.get(response["Location"]).status_code == 200
+    redis_down()
+    Job.objects.update(created_at=timezone.now() - datetime.timedelta(minutes=5))
+    assert sweep_queued_jobs() == 1
+    assert Job.objects.get().status == JobStatus.DONE
