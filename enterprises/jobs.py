@@ -10,6 +10,7 @@ import datetime
 import logging
 
 from celery import shared_task
+from celery.signals import task_failure
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
@@ -96,7 +97,10 @@ def finish(job, *, summary, result=None, result_name=""):
 
 
 def fail(job, summary, errors=()):
+    if job.source:  # an uploaded file is never kept once its import is over
+        job.source.delete(save=False)
     Job.objects.filter(pk=job.pk).update(
+        source="",
         status=JobStatus.FAILED,
         summary=summary[:255],
         errors=list(errors)[:MAX_ERRORS_KEPT],
@@ -131,7 +135,7 @@ def run_import(job):
         content = stored.read()
     prepared = prepare_import(content, job.filename)
     if not prepared.ok:
-        # The file changed nothing: the preview's checks failed again (data moved since).
+        # Nothing written: the checks failed in the worker (data moved since the preview).
         fail(job, "Import refusé : rien n'a été enregistré.", prepared.messages())
         return
     progress(job, 50, f"Enregistrement de {len(prepared.rows)} ligne(s)")
@@ -173,3 +177,11 @@ def sweep_queued_jobs():
         status=JobStatus.QUEUED, created_at__lt=timezone.now() - SWEEP_AFTER
     )
     return sum(send_task(run_job, pk) for pk in forgotten.values_list("pk", flat=True))
+
+
+@task_failure.connect(sender=run_job)
+def _job_task_failed(sender=None, task_id=None, exception=None, **kwargs):
+    """A failure the task could not record itself (hard time limit, killed process)."""
+    for job in Job.objects.filter(task_id=task_id, status=JobStatus.RUNNING):
+        logger.warning("Job %s failed outside the task: %s", job.pk, type(exception).__name__)
+        fail(job, "Le traitement s'est arrêté avant la fin : relancez-le.")

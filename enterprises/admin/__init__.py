@@ -1,3 +1,9 @@
 """The enterprises admin, one module per sub-domain (imported here so the admin site finds them)."""
 
-from enterprises.admin import activities, assessments, orientations, registry  # noqa: F401
+from enterprises.admin import (  # noqa: F401
+    activities,
+    assessments,
+    jobs,
+    orientations,
+    registry,
+)

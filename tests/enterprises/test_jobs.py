@@ -46,7 +46,7 @@ def test_a_big_import_is_confirmed_into_a_job_followed_then_emailed(
     assert f"/travaux/{job.pk}/" in mail.outbox[-1].body
 
 
-def test_an_import_whose_data_moved_since_the_preview_fails_and_writes_nothing(
+def test_an_import_the_worker_cannot_read_fails_and_writes_nothing(
     reference_data, staff, django_capture_on_commit_callbacks
 ):
     content = csv_file(line(1), line(2), line(3))
@@ -56,6 +56,7 @@ def test_an_import_whose_data_moved_since_the_preview_fails_and_writes_nothing(
     assert job.status == JobStatus.FAILED
     assert "rien n'a été enregistré" in job.summary and job.errors
     assert not Enterprise.objects.exists()
+    assert not job.source  # the uploaded file is not kept either
 
 
 def test_a_big_enterprise_export_is_prepared_by_a_job_for_its_owner_only(
