@@ -1,8 +1,13 @@
 """No personal data nor single-use token in access logs (gunicorn and Django's loggers)."""
 
 import logging
+import os
+import subprocess
+import sys
 from types import SimpleNamespace
 
+import pytest
+from django.conf import settings
 from gunicorn.config import Config
 
 from config.access_log import MaskingFilter, MaskingGunicornLogger, mask
@@ -47,3 +52,30 @@ def test_gunicorn_access_line_has_no_query_nor_token(tmp_path):
     line = (tmp_path / "access.log").read_text()
     assert "/invitation/[masqué]/" in line
     assert "s3cr3t" not in line and "jeanne" not in line
+
+
+@pytest.mark.parametrize("debug", ["true", "false"])
+def test_djangos_own_loggers_go_through_the_mask(debug):
+    code = (
+        "import django, logging; django.setup(); "
+        "logging.getLogger('django.request').warning('Not Found: %s', '/invitation/s3cr3t/'); "
+        "logging.getLogger('django.server').info('\"GET /entreprises/?q=jeanne HTTP/1.1\" 200')"
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DEBUG": debug,
+        "SECRET_KEY": "x" * 50,
+        "ALLOWED_HOSTS": "localhost",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert "Not Found: /invitation/[masqué]/" in result.stderr, result.stderr
+    assert '"GET /entreprises/ HTTP/1.1" 200' in result.stderr
+    assert "s3cr3t" not in result.stderr and "jeanne" not in result.stderr
