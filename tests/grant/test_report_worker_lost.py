@@ -50,6 +50,8 @@ def test_a_killed_worker_process_fails_the_report_at_once(
         client.force_login(staff)
         client.post(reverse("grant:report_create", args=[convention.pk]), form(convention))
         read_until(worker, "Task grant.tasks.generate_report", timeout=60)
+        # WeasyPrint's first line: the row is claimed (running) and the PDF is being drawn.
+        read_until(worker, "Fetching and parsing", timeout=60)
         for child in children(worker.pid):
             os.kill(child, signal.SIGKILL)
         read_until(worker, "report generation(s) marked failed: delivered again", timeout=60)
