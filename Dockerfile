@@ -17,5 +17,8 @@ RUN SECRET_KEY=build-only ALLOWED_HOSTS=localhost STATIC_ROOT=/app/staticfiles \
 ENV STATIC_ROOT=/app/staticfiles
 RUN useradd --create-home --uid 1000 parcours && mkdir -p /data && chown parcours /data
 USER parcours
+# Gunicorn reads gunicorn.conf.py (access log without query strings nor tokens); the
+# worker count and time-out are set here explicitly, docker-compose may override them.
+ENV GUNICORN_WORKERS=3 GUNICORN_THREADS=1 GUNICORN_TIMEOUT=60
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "config.wsgi:application", "--config", "gunicorn.conf.py"]

@@ -150,7 +150,13 @@ def queries_per_page(url):
 def bench_pages(results):
     staff, conseiller = staff_user(), conseiller_user()
     measured = pages(staff, conseiller)
-    env = {**os.environ, "DEBUG": "false"}
+    # Production settings, but plain HTTP on the loopback: no HTTPS redirect nor secure cookies.
+    env = {
+        **os.environ,
+        "DEBUG": "false",
+        "SECURE_SSL_REDIRECT": "false",
+        "SECURE_COOKIES": "false",
+    }
     # Production settings serve static files from the manifest: build it as a deploy does.
     from django.core.management import call_command
 

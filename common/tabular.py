@@ -206,6 +206,8 @@ def read_table(uploaded: bytes | BinaryIO, filename: str) -> Table:
         data = uploaded.read()
     if not data.strip():
         raise TableError("Le fichier est vide.")
+    if extension == ".xlsx":
+        check_xlsx_bounds(data)  # before openpyxl unzips anything
     lines = _xlsx_lines(data) if extension == ".xlsx" else _csv_lines(data)
     return _build_table(lines)
 
@@ -229,6 +231,49 @@ SCRIPTS = {
     "cyrillic": re.compile(r"[\u0400-\u04ff]"),
 }
 UNKNOWN_ENCODING = "Encodage du fichier non reconnu : enregistrez-le en « CSV UTF-8 »."
+
+# An XLSX is a zip: 1 MB can unzip to gigabytes (a « zip bomb »). Bounds checked first.
+XLSX_MAX_UNCOMPRESSED = 200 * 1024 * 1024
+XLSX_MAX_ROWS = 300_000
+ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>/]")
+CHUNK = 1024 * 1024
+
+
+def check_xlsx_bounds(data: bytes, max_size=XLSX_MAX_UNCOMPRESSED, max_rows=XLSX_MAX_ROWS):
+    """Refuse, in French, an XLSX whose parts unzip to more than `max_size` bytes or whose
+    sheets have more than `max_rows` rows, reading the sheets as a stream (never whole).
+    Zip reads stop at each part's declared size, so the declared sizes bound the work."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return  # not a zip at all: _xlsx_lines says it is unreadable
+    with archive:
+        parts = archive.infolist()
+        if sum(part.file_size for part in parts) > max_size:
+            raise TableError(
+                f"Le fichier Excel est trop volumineux une fois décompressé (plus de "
+                f"{max_size // (1024 * 1024)} Mo) : découpez-le ou enregistrez-le en CSV."
+            )
+        sheets = [p for p in parts if re.fullmatch(r"xl/worksheets/[^/]+\.xml", p.filename)]
+        if any(_count_rows(archive, sheet) > max_rows for sheet in sheets):
+            shown = f"{max_rows:,}".replace(",", " ")
+            raise TableError(
+                f"Le fichier Excel compte plus de {shown} lignes : "
+                "découpez-le en plusieurs fichiers."
+            )
+
+
+def _count_rows(archive, part):
+    count, tail = 0, b""
+    try:
+        with archive.open(part) as stream:
+            while chunk := stream.read(CHUNK):
+                window = tail + chunk
+                count += len(ROW_TAG.findall(window)) - len(ROW_TAG.findall(tail))
+                tail = window[-32:]
+    except (zipfile.BadZipFile, NotImplementedError, EOFError, OSError, RuntimeError):
+        return 0  # a damaged part: _xlsx_lines says the file is unreadable
+    return count
 
 
 def _decode(data: bytes) -> str:

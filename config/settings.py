@@ -194,9 +194,12 @@ REDIS_URL = envstr("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis down: falls back to process memory with a log line (decision 010).
+            "BACKEND": "common.cache.FallbackRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "parcours-tpe",
+            # An unreachable Redis must answer in a second, not hold the request.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 else:
@@ -215,9 +218,31 @@ if not REDIS_URL:
         "control_folder": str(CELERY_BROKER_DIR / "control"),
         "store_processed": False,
     }
+else:
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        # A message taken by a worker that vanished comes back after this delay; longer
+        # than any task's time limit (reports 6 min, imports and exports 30 min), or a
+        # task still running would be delivered twice.
+        "visibility_timeout": 3600,
+        # An unreachable Redis answers fast instead of holding a request (decision 010).
+        "socket_connect_timeout": 2,
+        "socket_timeout": 5,
+    }
 CELERY_TASK_ALWAYS_EAGER = envbool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_IGNORE_RESULT = True
+# A task is acknowledged once done, and given back to the queue if its worker process
+# dies: the task sees its own claim still « running » and marks it failed.
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# Sending a task to an unreachable broker gives up after about a second: the row stays
+# « queued » and the sweepers below send it again.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "Europe/Paris"
@@ -242,6 +267,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "enterprises.tasks.six_month_surveys",
         "schedule": crontab(hour=10, minute=0),
     },
+    # Work queued while the broker was unreachable is sent again (decision 010).
+    "sweep-queued-emails": {"task": "partners.tasks.sweep_queued_emails", "schedule": 300.0},
+    "sweep-queued-reports": {"task": "grant.tasks.sweep_queued_reports", "schedule": 300.0},
+    "sweep-queued-jobs": {"task": "enterprises.jobs.sweep_queued_jobs", "schedule": 300.0},
 }
 # Whether conseillers (not only staff) may hand an enterprise to a partner.
 ASSIGNMENTS_BY_CONSEILLERS = envbool("ASSIGNMENTS_BY_CONSEILLERS", False)
@@ -428,13 +457,18 @@ CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", False)
-SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", not DEBUG and SECURE_SSL_REDIRECT)
+# Secure by default when DEBUG is off: HTTPS only, HSTS for a year, secure cookies. Each
+# can be turned off explicitly (a test server on plain HTTP: SECURE_SSL_REDIRECT=false…).
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", not DEBUG)
+SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 3600)
 # Served from its own host name, the application can commit its sub-domains to HTTPS.
 SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", SECURE_HSTS_SECONDS > 0)
-SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", SECURE_HSTS_SECONDS > 0)
+# Preloading commits the whole domain to browsers' built-in lists for months, hard to
+# undo: only when asked for. Its deploy-check reminder is silenced when not asked.
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # No inline script or style anywhere: everything comes from our own static files.
 CONTENT_SECURITY_POLICY = {
@@ -460,7 +494,21 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Query strings (searches) and single-use tokens never reach the log (config.access_log).
+    "filters": {"masking": {"()": "config.access_log.MaskingFilter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["masking"],
+        }
+    },
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Django's own handlers (« Not Found: /invitation/<token>/ », runserver's request
+        # lines) would skip the masking filter: everything goes through ours.
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }

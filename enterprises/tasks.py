@@ -1,6 +1,7 @@
 from celery import shared_task
 
 from . import join_requests, surveys
+from .jobs import run_job, sweep_queued_jobs  # noqa: F401  (the worker finds them here)
 from .notifications import send_reminders, send_weekly_digests
 
 

@@ -4,6 +4,7 @@ from enterprises.views import access as access_views
 from enterprises.views import activities as activity_views
 from enterprises.views import events as event_views
 from enterprises.views import inbox as inbox_views
+from enterprises.views import jobs as job_views
 from enterprises.views import pairs as pair_views
 from enterprises.views import public as public_views
 from enterprises.views import registry as views
@@ -57,6 +58,9 @@ urlpatterns = [
         access_views.access_request_decide,
         name="access_request_decide",
     ),
+    path("travaux/<int:pk>/", job_views.job_detail, name="job"),
+    path("travaux/<int:pk>/etat/", job_views.job_status, name="job_status"),
+    path("travaux/<int:pk>/fichier/", job_views.job_file, name="job_file"),
     path("activites/", activity_views.activity_home, name="activity_home"),
     path("activites/atelier/", activity_views.log_workshop, name="log_workshop"),
     path("activites/export/", activity_views.activity_export, name="activity_export"),

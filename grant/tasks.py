@@ -1,3 +1,4 @@
+import datetime
 import io
 import logging
 import tempfile
@@ -5,11 +6,13 @@ import zipfile
 from pathlib import Path
 
 from celery import shared_task
+from celery.signals import task_failure, worker_ready
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from common.queue import send_task
 from partners.emails import queue_templated_email
 
 from .enums import ReportStatus, ResearchJobStatus
@@ -20,14 +23,45 @@ from .research.export import build_dataset
 logger = logging.getLogger(__name__)
 
 
-@shared_task(soft_time_limit=300, time_limit=360)
-def generate_report(report_id):
+SWEEP_AFTER = datetime.timedelta(minutes=2)
+WORKER_LOST = (
+    "Le processus qui générait ce rapport s'est arrêté avant la fin. Relancez la génération."
+)
+
+
+def mark_lost(queryset, reason):
+    """Mark the generations in `queryset` still running as failed (their worker died)."""
+    lost = queryset.filter(status=ReportStatus.RUNNING).update(
+        status=ReportStatus.FAILED, error=WORKER_LOST, finished_at=timezone.now()
+    )
+    if lost:
+        logger.warning("%s report generation(s) marked failed: %s", lost, reason)
+    return lost
+
+
+# Acks late and rejected when the worker process dies: the message comes back at once
+# (or after the broker's visibility timeout if the whole worker vanished) to the same
+# task id, which then finds its own claim still « running » and marks it failed.
+@shared_task(
+    bind=True, soft_time_limit=300, time_limit=360, acks_late=True, reject_on_worker_lost=True
+)
+def generate_report(self, report_id):
     """Render one report. Safe to run twice: the row is claimed (queued → running) with a
     conditional UPDATE, so a second run finds nothing to do."""
+    task_id = self.request.id or ""
     claimed = Report.objects.filter(pk=report_id, status=ReportStatus.QUEUED).update(
-        status=ReportStatus.RUNNING, started_at=timezone.now(), progress=5, step="Démarrage"
+        status=ReportStatus.RUNNING,
+        started_at=timezone.now(),
+        progress=5,
+        step="Démarrage",
+        task_id=task_id,
+        worker=self.request.hostname or "",
     )
     if not claimed:
+        if task_id and mark_lost(
+            Report.objects.filter(pk=report_id, task_id=task_id), "delivered again"
+        ):
+            return "worker lost"
         return "already handled"
     report = Report.objects.select_related("convention", "requested_by").get(pk=report_id)
     try:
@@ -91,3 +125,39 @@ def export_research(job_id):
         finished_at=timezone.now(),
     )
     return "done"
+
+
+@task_failure.connect(sender=generate_report)
+def _report_task_failed(sender=None, task_id=None, exception=None, **kwargs):
+    """A failure the task could not record itself (hard time limit, killed child)."""
+    mark_lost(Report.objects.filter(task_id=task_id), type(exception).__name__)
+
+
+@worker_ready.connect
+def _worker_restarted(sender=None, **kwargs):
+    """A worker that starts again under the same name ran nothing since: what it had
+    claimed died with it."""
+    hostname = getattr(sender, "hostname", "")
+    if hostname:
+        mark_lost(Report.objects.filter(worker=hostname), f"worker {hostname} restarted")
+    sweep_queued_reports()
+
+
+@shared_task
+def sweep_queued_reports():
+    """Send again the reports left « queued » (the broker was unreachable when they were
+    asked for). Safe: generate_report claims a row only once."""
+    # A report asked for a moment ago is probably on its way: leave it to its message.
+    forgotten = Report.objects.filter(
+        status=ReportStatus.QUEUED, created_at__lt=timezone.now() - SWEEP_AFTER
+    )
+    sent = 0
+    for pk in forgotten.values_list("pk", flat=True):
+        sent += send_task(generate_report, pk)
+    # Research exports asked for while the broker was unreachable, likewise.
+    research = ResearchJob.objects.filter(
+        status=ResearchJobStatus.QUEUED, created_at__lt=timezone.now() - SWEEP_AFTER
+    )
+    for pk in research.values_list("pk", flat=True):
+        sent += send_task(export_research, pk)
+    return sent

@@ -9,6 +9,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 
 from common.admin import ReadOnlyAdmin
+from common.queue import enqueue_on_commit
 from common.resources import ImportExportAdminMixin
 
 from . import invitations
@@ -217,12 +218,17 @@ class OutboundEmailAdmin(ReadOnlyAdmin):
     exclude = ["body_text", "body_html"]
     actions = ["send_again"]
 
-    @admin.action(description="Renvoyer les e-mails en échec")
+    @admin.action(description="Renvoyer les e-mails en échec ou en attente")
     def send_again(self, request, queryset):
-        failed = list(queryset.filter(status=EmailStatus.FAILED).values_list("pk", flat=True))
-        for pk in failed:
-            send_email.delay_on_commit(pk)
-        self.message_user(request, f"{len(failed)} e-mail(s) remis dans la file d'envoi.")
+        # « En attente » too: an e-mail queued while the broker was unreachable.
+        pending = list(
+            queryset.filter(status__in=[EmailStatus.FAILED, EmailStatus.QUEUED]).values_list(
+                "pk", flat=True
+            )
+        )
+        for pk in pending:
+            enqueue_on_commit(send_email, pk)
+        self.message_user(request, f"{len(pending)} e-mail(s) remis dans la file d'envoi.")
 
 
 class MeetingInvitationInline(admin.TabularInline):

@@ -4,12 +4,15 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.html import strip_tags
 
+from common.queue import enqueue_on_commit
+
 from .models import OutboundEmail
 from .tasks import send_email
 
 
 def queue_email(to, subject, body_text, body_html="", kind=""):
-    """Store the message and have a worker send it once the transaction commits."""
+    """Store the message and have a worker send it once the transaction commits. With the
+    broker unreachable, the row stays « queued » and the sweeper sends it later."""
     email = OutboundEmail.objects.create(
         to=to,
         kind=kind,
@@ -17,7 +20,7 @@ def queue_email(to, subject, body_text, body_html="", kind=""):
         body_text=body_text,
         body_html=body_html,
     )
-    send_email.delay_on_commit(email.pk)
+    enqueue_on_commit(send_email, email.pk)
     return email
 
 

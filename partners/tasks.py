@@ -1,8 +1,13 @@
+import datetime
+
 from celery import shared_task
+from celery.signals import worker_ready
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db.models import F
 from django.utils import timezone
+
+from common.queue import send_task
 
 from .enums import EmailStatus
 from .models import OutboundEmail
@@ -33,3 +38,24 @@ def send_email(self, email_id):
     OutboundEmail.objects.filter(pk=email_id).update(
         status=EmailStatus.SENT, sent_at=timezone.now(), body_text="", body_html=""
     )
+
+
+SWEEP_AFTER = datetime.timedelta(minutes=2)
+
+
+@shared_task
+def sweep_queued_emails():
+    """Send again the e-mails left « queued » (the broker was unreachable when they were
+    stored). Safe: send_email claims a row only once."""
+    forgotten = OutboundEmail.objects.filter(
+        status=EmailStatus.QUEUED, created_at__lt=timezone.now() - SWEEP_AFTER
+    )
+    sent = 0
+    for pk in forgotten.values_list("pk", flat=True):
+        sent += send_task(send_email, pk)
+    return sent
+
+
+@worker_ready.connect
+def _sweep_at_worker_start(sender=None, **kwargs):
+    sweep_queued_emails()

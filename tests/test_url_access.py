@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from enterprises.models import AccessRequest, JoinRequest, Story
+from enterprises.models import AccessRequest, Job, JobKind, JobStatus, JoinRequest, Story
 from grant.models import Report, ResearchJob, Study
 from partners.enums import Role
 from partners.models import Meeting, Membership
@@ -99,6 +99,7 @@ class World:
     join_request: object = None
     pairing: object = None
     story: object = None
+    job: object = None
 
 
 @dataclass
@@ -148,6 +149,10 @@ SPECS = {
     "enterprises:activity_detail": Spec(lambda w: {"pk": w.activity.pk}),
     "enterprises:activity_edit": Spec(lambda w: {"pk": w.activity.pk}, write=True),
     "enterprises:activity_delete": Spec(lambda w: {"pk": w.activity.pk}, write=True),
+    # A background job is its requester's only: bob, same organisation, gets 404 too.
+    "enterprises:job": Spec(lambda w: {"pk": w.job.pk}),
+    "enterprises:job_status": Spec(lambda w: {"pk": w.job.pk}),
+    "enterprises:job_file": Spec(lambda w: {"pk": w.job.pk}),
     # The grant is staff's: everyone else gets 404, alice included.
     "grant:convention": Spec(lambda w: {"pk": w.convention.pk}, owner="staff"),
     "grant:convention_edit": Spec(lambda w: {"pk": w.convention.pk}, write=True, owner="staff"),
@@ -375,6 +380,13 @@ def world(alice, bob, charlie, org_admin, organisation_a, staff, funder):
         ),
     )
     world.funder = funder
+    world.job = Job.objects.create(
+        kind=JobKind.EXPORT_ENTERPRISES,
+        status=JobStatus.DONE,
+        requested_by=alice,
+        filename="entreprises.csv",
+        result=SimpleUploadedFile("entreprises.csv", b"SIRET\r\n"),
+    )
     return world
 
 

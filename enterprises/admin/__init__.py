@@ -4,6 +4,7 @@ from enterprises.admin import (  # noqa: F401
     access,
     activities,
     assessments,
+    jobs,
     orientations,
     pairs,
     registry,

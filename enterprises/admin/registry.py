@@ -13,6 +13,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from common.admin import ReadOnlyAdmin
 from common.exports import export_response
 from common.tabular import Column
+from enterprises import jobs
 from enterprises.admin.base import (
     IMPORT_SESSION_KEY,
     ImportForm,
@@ -31,11 +32,15 @@ from enterprises.models import (
     Assignment,
     Contact,
     Enterprise,
+    JobKind,
     StageChange,
     assigned_organisations,
 )
 from enterprises.notifications import assign
 from partners.models import Organisation, User
+
+# How many rows the previewed file has: above IMPORT_INLINE_MAX, a worker does the rest.
+IMPORT_ROWS_SESSION_KEY = "enterprise_import_rows"
 
 
 class ContactInline(admin.StackedInline):
@@ -233,12 +238,22 @@ class EnterpriseAdmin(QuickActionCheckbox, SimpleHistoryAdmin):
             "title": "Importer des entreprises",
         }
         if request.method == "POST" and "confirm" in request.POST:
+            rows = request.session.pop(IMPORT_ROWS_SESSION_KEY, 0)
             stashed = unstash_upload(request, IMPORT_SESSION_KEY)
             if stashed is None:
                 self.message_user(
                     request, "Aperçu expiré : déposez le fichier de nouveau.", messages.ERROR
                 )
                 return redirect("admin:enterprises_import")
+            if rows > jobs.IMPORT_INLINE_MAX:
+                # Too long for a request: a worker checks again and writes; the page follows.
+                job = jobs.start(
+                    JobKind.IMPORT_ENTERPRISES,
+                    request.user,
+                    filename=stashed[0],
+                    content=stashed[1],
+                )
+                return redirect("enterprises:job", pk=job.pk)
             prepared = prepare_import(stashed[1], stashed[0])
             if not prepared.ok:
                 context.update(form=ImportForm(), prepared=prepared)
@@ -259,6 +274,8 @@ class EnterpriseAdmin(QuickActionCheckbox, SimpleHistoryAdmin):
             context["prepared"] = prepared
             if prepared.ok:
                 context["token"] = stash_upload(request, IMPORT_SESSION_KEY, upload.name, content)
+                request.session[IMPORT_ROWS_SESSION_KEY] = len(prepared.rows)
+                context["in_background"] = len(prepared.rows) > jobs.IMPORT_INLINE_MAX
             else:
                 request.session.pop(IMPORT_SESSION_KEY, None)
         context["form"] = form

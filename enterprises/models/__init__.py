@@ -4,6 +4,7 @@ from .access import AccessRequest
 from .activities import Activity, ActivityQuerySet, Participation
 from .assessments import Assessment, PixCampaign, PixProposal, percent_field
 from .events import EventActivity, EventRegistration
+from .jobs import Job, JobKind, JobStatus
 from .orientations import Assignment, assigned_organisations
 from .pairs import Consent, Pair, Pairing, PairSession
 from .registry import (
@@ -37,6 +38,9 @@ __all__ = [
     "EnterpriseQuerySet",
     "EventActivity",
     "EventRegistration",
+    "Job",
+    "JobKind",
+    "JobStatus",
     "JoinRequest",
     "Pair",
     "PairSession",

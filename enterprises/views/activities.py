@@ -6,16 +6,16 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from common.exports import export_response
-from enterprises import coop_export, perms
+from enterprises import perms
 from enterprises.enums import ActivityKind, Stage
+from enterprises.exports import activity_export_table
 from enterprises.forms.activities import ActivityForm
 from enterprises.forms.pairs import PairSessionForm
-from enterprises.models import Activity, Enterprise
+from enterprises.models import Activity, Enterprise, JobKind
 from enterprises.validators import normalise_siret
+from enterprises.views.jobs import export_or_job
 
 
 def activity_home(request):
@@ -206,36 +206,7 @@ def close_autonomous(request, pk):
 
 
 def activity_export(request):
-    """Activities as CSV or XLSX in the Coop's layout: one row per person present, anonymous
-    participants included; ?mine=1 for my own activities, with names and notes."""
-    mine = request.GET.get("mine") == "1"
-    activities = Activity.objects.visible_to(request.user)
-    if mine:
-        activities = activities.filter(author=request.user)
-    visible_ids = set(
-        Enterprise.objects.visible_to(request.user)
-        .filter(participations__activity__in=activities)
-        .values_list("id", flat=True)
-    )
-    rows = list(coop_export.rows(activities, visible_ids))
-    now = timezone.localtime()
-    user = request.user
-    metadata = [
-        (
-            "Informations export",
-            "Mes activités" if mine else "Activités visibles (sans noms ni notes)",
-        ),
-        ("Nom", user.last_name or user.email),
-        ("Prénom", user.first_name),
-        ("Total", len(rows)),
-        ("Date d'export", now.date()),
-        ("Heure d'export", f"{now:%H:%M}"),
-    ]
-    return export_response(
-        request.GET.get("format"),
-        coop_export.columns(mine),
-        rows,
-        filename=coop_export.file_name(now.date()),
-        metadata=metadata,
-        sheet_title="Activités",
-    )
+    """Activities as CSV or XLSX, one row per participant; ?mine=1 for my own, with names.
+    A big one is prepared by a worker (enterprises.jobs) and offered on its page."""
+    table = activity_export_table(request.user, request.GET)
+    return export_or_job(request, table, JobKind.EXPORT_ACTIVITIES)

@@ -11,10 +11,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from common.exports import export_response
 from enterprises import perms
 from enterprises.enums import ActivityKind, AssessmentSource, Source, Stage
-from enterprises.exports import enterprise_columns
+from enterprises.exports import enterprise_export_table
 from enterprises.forms.registry import (
     AccessRequestForm,
     AssessmentForm,
@@ -23,9 +22,10 @@ from enterprises.forms.registry import (
     EnterpriseForm,
     StageForm,
 )
-from enterprises.models import Activity, Assignment, Enterprise, StageChange
+from enterprises.models import Activity, Assignment, Enterprise, JobKind, StageChange
 from enterprises.survey_figures import answers_for
 from enterprises.validators import normalise_siret
+from enterprises.views.jobs import export_or_job
 
 PAGE_SIZE = 50
 
@@ -252,27 +252,7 @@ def assessment_create(request, pk):
 
 
 def enterprise_export(request):
-    """What the user can see, filtered, as CSV (; + BOM) or XLSX, with who/when/filters."""
-    form, queryset = filtered(request)
-    queryset = queryset.select_related("qpv", "naf").prefetch_related("assignments__organisation")
-    contacts_for = None
-    if request.GET.get("contacts") == "1":
-        allowed = perms.editable_enterprises(request.user, queryset)
-        contacts_for = set(allowed.values_list("pk", flat=True))
-        queryset = queryset.prefetch_related("contacts")
-    metadata = [
-        ("Export", "Entreprises du programme « Inclusion numérique des TPE »"),
-        ("Exporté par", request.user.get_full_name() or request.user.email),
-        ("Le", timezone.localtime()),
-        ("Filtres", form.describe() if form.is_bound else "aucun"),
-    ]
-    columns = enterprise_columns(contacts_for)
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return export_response(
-        request.GET.get("format"),
-        columns,
-        queryset.order_by("name", "id"),
-        filename=f"entreprises-{stamp}",
-        metadata=metadata,
-        sheet_title="Entreprises",
-    )
+    """What the user can see, filtered, as CSV (; + BOM) or XLSX, with who/when/filters.
+    A big one is prepared by a worker (enterprises.jobs) and offered on its page."""
+    table = enterprise_export_table(request.user, request.GET)
+    return export_or_job(request, table, JobKind.EXPORT_ENTERPRISES)

@@ -49,6 +49,10 @@ class Report(models.Model):
     xlsx = models.FileField("annexe (XLSX)", upload_to=report_path, blank=True)
     checksum = models.CharField("empreinte SHA-256 du PDF", max_length=64, blank=True)
     xlsx_checksum = models.CharField("empreinte SHA-256 de l'annexe", max_length=64, blank=True)
+    # Which Celery task and worker claimed the generation: a message delivered again to
+    # the same task id means the worker running it died (grant.tasks.generate_report).
+    task_id = models.CharField("tâche", max_length=64, blank=True)
+    worker = models.CharField("worker", max_length=255, blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -64,12 +68,34 @@ class Report(models.Model):
         verbose_name = "rapport"
         verbose_name_plural = "rapports"
         ordering = ["-created_at"]
+        constraints = [
+            # One generation at a time per convention, kind and period (ten « Générer »
+            # at once give one report), and one number per version of that report.
+            models.UniqueConstraint(
+                fields=["convention", "kind", "start", "end"],
+                condition=models.Q(status__in=["queued", "running"]),
+                name="report_one_generation_at_a_time",
+                violation_error_message="Ce rapport est déjà en cours de génération.",
+            ),
+            models.UniqueConstraint(
+                fields=["convention", "kind", "start", "end", "version"],
+                name="report_unique_version",
+            ),
+        ]
 
     def __str__(self):
         return (
             f"Rapport {self.get_kind_display()} v{self.version} — "
             f"{self.start:%d/%m/%Y} au {self.end:%d/%m/%Y}"
         )
+
+    @classmethod
+    def next_version(cls, convention, kind, start, end):
+        """The number of a new generation of this report (convention, kind, period)."""
+        latest = cls.objects.filter(
+            convention=convention, kind=kind, start=start, end=end
+        ).aggregate(models.Max("version"))["version__max"]
+        return (latest or 0) + 1
 
     @property
     def locked(self):

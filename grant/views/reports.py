@@ -1,7 +1,7 @@
 """The convention report: request, follow, retry, transmit, download."""
 
 from django.contrib import messages
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from common.exports import XLSX_TYPE
 from common.files import private_file_response
 from common.perms import staff_only
+from common.queue import enqueue_on_commit
 from grant.enums import FinancialEventKind, ReportStatus
 from grant.forms import (
     ReportForm,
@@ -19,11 +20,23 @@ from grant.models import (
     FinancialEvent,
     Report,
 )
-from grant.tasks import generate_report
+from grant.tasks import WORKER_LOST, generate_report
+
+ALREADY_RUNNING = "Ce rapport est déjà en cours de génération : attendez qu'il soit prêt."
 
 
 def _enqueue(report):
-    generate_report.delay_on_commit(report.pk)
+    # The row is committed whatever the broker says: an unreachable broker leaves it
+    # « queued » for the sweeper, never a 500 (common.queue).
+    enqueue_on_commit(generate_report, report.pk)
+
+
+def _fail_stale(reports):
+    """Mark as failed the generations of `reports` that look dead (see Report.is_stale)."""
+    stale = [r.pk for r in reports if r.is_stale()]
+    Report.objects.filter(
+        pk__in=stale, status__in=[ReportStatus.QUEUED, ReportStatus.RUNNING]
+    ).update(status=ReportStatus.FAILED, error=WORKER_LOST, finished_at=timezone.now())
 
 
 @staff_only
@@ -32,26 +45,27 @@ def report_create(request, pk):
     convention = get_object_or_404(Convention, pk=pk)
     form = ReportForm(request.POST or None, convention=convention)
     if request.method == "POST" and form.is_valid():
-        running = Report.objects.filter(
-            convention=convention,
-            kind=form.cleaned_data["kind"],
-            start=form.cleaned_data["start"],
-            end=form.cleaned_data["end"],
-            status__in=[ReportStatus.QUEUED, ReportStatus.RUNNING],
+        period = {
+            "convention": convention,
+            "kind": form.cleaned_data["kind"],
+            "start": form.cleaned_data["start"],
+            "end": form.cleaned_data["end"],
+        }
+        _fail_stale(
+            Report.objects.filter(**period, status__in=[ReportStatus.QUEUED, ReportStatus.RUNNING])
         )
-        if any(not r.is_stale() for r in running):
-            form.add_error(
-                None, "Ce rapport est déjà en cours de génération : attendez qu'il soit prêt."
-            )
-        else:
+        report = form.save(commit=False)
+        report.requested_by = request.user
+        report.version = Report.next_version(**period)
+        try:
+            # The database holds one generation at a time per report (and one number per
+            # version): of ten « Générer » at once, one row is created, the others land here.
             with transaction.atomic():
-                report = form.save(commit=False)
-                report.requested_by = request.user
-                report.version = (
-                    Report.objects.filter(convention=convention, kind=report.kind).count() + 1
-                )
                 report.save()
                 _enqueue(report)
+        except IntegrityError:
+            form.add_error(None, ALREADY_RUNNING)
+        else:
             return redirect("grant:report", pk=report.pk)
     return render(
         request,
@@ -95,12 +109,22 @@ def report_retry(request, pk):
     if report.locked:
         messages.error(request, "Ce rapport a été transmis au financeur : il ne se régénère plus.")
     elif report.status == ReportStatus.FAILED or report.is_stale():
-        with transaction.atomic():
-            Report.objects.filter(pk=pk).update(
-                status=ReportStatus.QUEUED, progress=0, step="", error="", created_at=timezone.now()
-            )
-            _enqueue(report)
-        messages.success(request, "Génération relancée.")
+        try:
+            with transaction.atomic():
+                Report.objects.filter(pk=pk).update(
+                    status=ReportStatus.QUEUED,
+                    progress=0,
+                    step="",
+                    error="",
+                    task_id="",
+                    worker="",
+                    created_at=timezone.now(),
+                )
+                _enqueue(report)
+        except IntegrityError:
+            messages.error(request, ALREADY_RUNNING)
+        else:
+            messages.success(request, "Génération relancée.")
     return redirect("grant:report", pk=pk)
 
 

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from common.files import private_file_response
 from common.perms import staff_only
+from common.queue import enqueue_on_commit
 from grant.enums import ResearchJobStatus
 from grant.models import ResearchExportEvent, ResearchJob, Study
 from grant.tasks import export_research
@@ -62,7 +63,7 @@ def research_home(request):
                 end=form.cleaned_data["end"],
                 requested_by=request.user,
             )
-            export_research.delay_on_commit(job.pk)
+            enqueue_on_commit(export_research, job.pk)
         return redirect("grant:research_job", pk=job.pk)
     return render(
         request,

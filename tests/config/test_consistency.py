@@ -131,3 +131,17 @@ def test_every_path_the_documentation_names_exists():
             if not (BASE / path).exists() and not (BASE / "templates" / path).exists():
                 missing.append(f"{document.relative_to(BASE)}: {path}")
     assert missing == []
+
+
+def test_compose_exposes_the_application_only_to_its_proxy():
+    services = compose()["services"]
+    published = sorted(name for name, service in services.items() if service.get("ports"))
+    assert published == ["proxy"]
+    assert services["web"]["expose"] == ["8000"]
+    # One proxy hop between clients and gunicorn: the trusted count says exactly that.
+    assert compose()["x-app"]["environment"]["ALLAUTH_TRUSTED_PROXY_COUNT"] == "1"
+    caddyfile = (BASE / "deploy" / "Caddyfile").read_text(encoding="utf-8")
+    assert "reverse_proxy web:8000" in caddyfile
+    for name in ("GUNICORN_WORKERS", "GUNICORN_TIMEOUT"):
+        assert name in services["web"]["environment"]
+        assert name in (BASE / "Dockerfile").read_text(encoding="utf-8")

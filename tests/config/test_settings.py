@@ -81,3 +81,56 @@ def test_envint_and_envlist(monkeypatch):
     assert project_settings.envint("SOME_NUMBER", 3) == 12
     assert project_settings.envlist("SOME_LIST") == ["a", "b", "c"]
     assert project_settings.envbool("UNSET_BOOLEAN_VARIABLE", True) is True
+
+
+def test_check_deploy_is_clean_with_only_debug_off_a_secret_and_allowed_hosts():
+    # Nothing else from the environment: no SECURE_* variable, no proxy count.
+    env = {"PATH": os.environ.get("PATH", ""), **PRODUCTION, "SECRET_KEY": "k3y-" + "Qz7@Lm2#" * 8}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def read_settings(env_overrides, *names):
+    env = {"PATH": os.environ.get("PATH", ""), **PRODUCTION, **env_overrides}
+    code = "from django.conf import settings as s; print(" + ",".join(f"s.{n}" for n in names) + ")"
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=settings.BASE_DIR,
+        env={**env, "DJANGO_SETTINGS_MODULE": "config.settings"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.split()
+
+
+def test_production_is_secure_by_default_and_preload_only_on_request():
+    values = read_settings(
+        {},
+        "SECURE_SSL_REDIRECT",
+        "SESSION_COOKIE_SECURE",
+        "CSRF_COOKIE_SECURE",
+        "SECURE_HSTS_SECONDS",
+        "SECURE_HSTS_PRELOAD",
+    )
+    assert values == ["True", "True", "True", "31536000", "False"]
+
+
+def test_each_protection_can_be_turned_off_and_preload_asked_for():
+    values = read_settings(
+        {"SECURE_SSL_REDIRECT": "false", "SECURE_COOKIES": "false", "SECURE_HSTS_SECONDS": "0"},
+        "SECURE_SSL_REDIRECT",
+        "SESSION_COOKIE_SECURE",
+        "SECURE_HSTS_SECONDS",
+    )
+    assert values == ["False", "False", "0"]
+    assert read_settings({"SECURE_HSTS_PRELOAD": "true"}, "SECURE_HSTS_PRELOAD") == ["True"]

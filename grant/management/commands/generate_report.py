@@ -46,7 +46,7 @@ class Command(BaseCommand):
             start=start,
             end=end,
             requested_by=user_option(options["user"]),
-            version=Report.objects.filter(convention=convention, kind=options["kind"]).count() + 1,
+            version=Report.next_version(convention, options["kind"], start, end),
             status=ReportStatus.RUNNING,
         )
         try:
