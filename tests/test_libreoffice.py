@@ -13,8 +13,9 @@ from decimal import Decimal
 import openpyxl
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from enterprises.models import Participation
+from enterprises.models import Enterprise, Participation, StageChange
 from grant.models import Report
 
 from .factories import (
@@ -56,6 +57,10 @@ def hostile_data(reference_data, staff):
             grant_amount=Decimal("50"),
             date=datetime.date(2023, 3, 1),
         )
+    # They entered the parcours before the report's period ends (its figures are as of then).
+    entered = timezone.make_aware(datetime.datetime(2023, 1, 15, 9, 0))
+    Enterprise.objects.update(created_at=entered)
+    StageChange.objects.update(at=entered)
     return convention
 
 

@@ -1,4 +1,4 @@
-"""The one place where the programme's figures are computed (ARCHITECTURE.md §5).
+"""The one place where the programme's figures are computed (docs/architecture.md).
 
 « Pilotage », « Mes statistiques », the report's PDF and its XLSX annex all read their
 figures — the annex's rows per enterprise and per activity included — from this package,

@@ -64,7 +64,7 @@ def test_the_journal_shows_labels_and_french_amounts(client, staff, convention, 
         },
     )
     page = text(client.get(reverse("grant:convention", args=[convention.pk])))
-    assert "3\u202f000,00 € → 3\u202f500,00 €" in page
+    assert "3\u202f000,00\u00a0€ → 3\u202f500,00\u00a0€" in page
     assert "engagée → payée" in page
     assert "engagee" not in page and "3000.00" not in page
 
