@@ -9,6 +9,7 @@ import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from common.tabular import TableError, check_xlsx_bounds, read_table
 from enterprises import jobs
@@ -103,7 +104,7 @@ def test_a_big_activity_export_is_prepared_by_a_job(
     assert response["Location"].endswith(f"/travaux/{job.pk}/")
     download = client.get(reverse("enterprises:job_file", args=[job.pk]))
     assert b"".join(download.streaming_content)[:2] == b"PK"
-    assert job.filename == "activites.xlsx"
+    assert job.filename == f"coop-numerique_accompagnements_{timezone.localdate():%Y-%m-%d}.xlsx"
 
 
 def _xlsx(sheet_xml_chunks):
