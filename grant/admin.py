@@ -11,12 +11,20 @@ from .models import (
     Disbursement,
     Expense,
     FinancialEvent,
+    IndicatorTarget,
     Report,
     ResearchExportEvent,
     ResearchJob,
     Study,
 )
 from .resources import BudgetLineResource, ExpenseResource
+
+
+class IndicatorTargetInline(admin.TabularInline):
+    """The convention's targets: the report compares each with its result."""
+
+    model = IndicatorTarget
+    extra = 0
 
 
 @admin.register(Convention)
@@ -38,6 +46,7 @@ class ConventionAdmin(SimpleHistoryAdmin):
     list_select_related = ["funder", "beneficiary", "programme"]
     autocomplete_fields = ["funder", "beneficiary", "programme"]
     readonly_fields = ["ends_on", "max_amount", "status", "signed_on"]
+    inlines = [IndicatorTargetInline]
     fieldsets = [
         (None, {"fields": ["title", "programme", "funder", "beneficiary", "status"]}),
         (

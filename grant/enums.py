@@ -57,3 +57,18 @@ class ResearchJobStatus(models.TextChoices):
     RUNNING = "running", "en cours"
     DONE = "done", "prêt"
     FAILED = "failed", "échec"
+
+
+class TargetIndicator(models.TextChoices):
+    """The figures a convention may set a target for (grant.indicators.targets reads them)."""
+
+    ENTERPRISES = "enterprises", "entreprises suivies"
+    NEW_ENTERPRISES = "new_enterprises", "nouvelles entreprises"
+    ENTERPRISES_MET = "enterprises_met", "entreprises rencontrées"
+    ACTIVITIES = "activities", "activités"
+    HOURS = "hours", "heures d'accompagnement"
+    INITIAL_DIAGNOSTICS = "initial_diagnostics", "diagnostics initiaux"
+    FINAL_DIAGNOSTICS = "final_diagnostics", "diagnostics finaux"
+    AUTONOMY = "autonomy", "autonomie atteinte"
+    ORIENTATIONS = "orientations", "orientations vers un partenaire"
+    MEETINGS = "meetings", "réunions du groupe de travail"

@@ -118,6 +118,13 @@ QPV_COLUMNS = [
     Column("Activités", lambda r: r[1]),
     Column("Heures", lambda r: r[2]),
 ]
+TARGET_COLUMNS = [
+    Column("Indicateur", lambda t: t["label"]),
+    Column("Objectif", lambda t: t["target"]),
+    Column("Résultat à la fin de la période", lambda t: t["result"]),
+    Column("Atteint (%)", lambda t: t["rate"]),
+    Column("Précision", lambda t: t["note"]),
+]
 METHOD_COLUMNS = [Column("Chiffre", lambda r: r[0]), Column("Définition", lambda r: r[1])]
 
 
@@ -218,6 +225,7 @@ def render_xlsx(report, figures, generated_at=None):
             ),
             ("Dépenses", EXPENSE_COLUMNS, expenses, None),
             ("Versements", DISBURSEMENT_COLUMNS, disbursements, None),
+            ("Objectifs", TARGET_COLUMNS, figures["targets"], None),
             ("Méthode", METHOD_COLUMNS, figures["method"], None),
         ]
     )

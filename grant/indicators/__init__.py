@@ -26,6 +26,7 @@ from .parcours import (
     working_group_figures,
 )
 from .public import PROGRAMME_START, public_figures
+from .targets import targets_against_results
 
 __all__ = [
     "METHOD",
@@ -121,7 +122,7 @@ def programme_figures(start, end, convention=None, qpv=None, action=None, organi
     orientations = orientation_figures(start, end, organisation)
     activity = activity_figures(activities)
     grant = grant_execution(convention, today=end, start=start) if convention is not None else None
-    return {
+    figures = {
         "start": start,
         "end": end,
         "enterprises": enterprise_figures(enterprises, start, end),
@@ -134,6 +135,8 @@ def programme_figures(start, end, convention=None, qpv=None, action=None, organi
         "per_action": _per_action(activity, grant),
         "method": METHOD,
     }
+    figures["targets"] = targets_against_results(convention, figures)
+    return figures
 
 
 def public_programme_figures(today):

@@ -146,7 +146,8 @@ METHOD = [
     ),
     (
         "Objectifs",
-        "Aucun objectif chiffré n'est enregistré dans l'application : le rapport ne compare "
-        "pas de cible aux résultats.",
+        "Objectifs chiffrés saisis pour la convention (administration, « Convention ») face au "
+        "résultat du même chiffre à la fin de la période ; taux d'atteinte = résultat divisé "
+        "par l'objectif, en %.",
     ),
 ]

@@ -20,6 +20,7 @@ from .money import (
 )
 from .reports import NARRATIVE_MAX, STALE_AFTER, Report, report_path
 from .research import ResearchExportEvent, ResearchJob, Study, research_path
+from .targets import IndicatorTarget
 
 __all__ = [
     "NARRATIVE_MAX",
@@ -31,6 +32,7 @@ __all__ = [
     "Disbursement",
     "Expense",
     "FinancialEvent",
+    "IndicatorTarget",
     "Report",
     "ResearchExportEvent",
     "ResearchJob",

@@ -43,6 +43,7 @@ NOT_READ = {
     "grant.Expense": "dépenses (fournisseurs, justificatifs)",
     "grant.Disbursement": "versements",
     "grant.Report": "rapports au financeur (textes libres)",
+    "grant.IndicatorTarget": "objectifs de la convention",
     "grant.Study": "études : la clé ne sort jamais",
     "grant.ResearchExportEvent": "journal des exports",
     "grant.ResearchJob": "demandes d'export",

@@ -171,6 +171,7 @@ def test_staff_generate_a_report_whose_pdf_and_xlsx_agree_with_the_indicators(
         "Activités",
         "Dépenses",
         "Versements",
+        "Objectifs",
         "Méthode",
     ]
     meta = {row[0].value: row[1].value for row in book["Métadonnées"].iter_rows() if row[0].value}
