@@ -27,6 +27,7 @@ NOT_READ = {
     "programme.Programme": "un seul programme",
     "programme.Place": "lieux (adresses, coordonnées)",
     "enterprises.AccessRequest": "demandes d'accès des professionnels",
+    "enterprises.Job": "travaux en arrière-plan (fichiers, paramètres)",
     "enterprises.PixCampaign": "campagnes PIX : codes et libellés",
     "enterprises.PixProposal": "résultats PIX en attente (noms des participants)",
     "enterprises.Consent": "consentements des entrepreneurs (textes, contacts)",

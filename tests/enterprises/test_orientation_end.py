@@ -101,4 +101,5 @@ def test_visibility_is_still_one_query_with_one_union(alice, declined):
     with CaptureQueriesContext(connection) as queries:
         list(Enterprise.objects.visible_to(alice))
     [query] = queries.captured_queries
-    assert query["sql"].count("UNION") == 2
+    # Five branches: assigned, followed, met, and a student's pairings (beginner and pair).
+    assert query["sql"].count("UNION") == 4

@@ -18,9 +18,12 @@ pytestmark = pytest.mark.django_db
 
 
 def report(convention, sent):
+    # A new version of the same report each time (versions are unique per period).
+    version = Report.objects.filter(convention=convention).count() + 1
     return Report.objects.create(
         convention=convention,
         kind="annuel",
+        version=version,
         start=datetime.date(2023, 1, 1),
         end=datetime.date(2023, 12, 31),
         status="done",

@@ -8,13 +8,13 @@ from types import SimpleNamespace
 
 import pytest
 from django.db import IntegrityError, connection, transaction
-from django.test import Client
 from django.urls import reverse
 
 from grant.enums import ReportStatus
 from grant.models import Report
 from grant.tasks import WORKER_LOST, _worker_restarted, generate_report
 
+from ..conftest import SecondFactorClient
 from ..factories import text
 from .test_reports import SIGNED, convention, form  # noqa: F401  (fixture reused)
 
@@ -28,7 +28,7 @@ def test_ten_simultaneous_generate_give_one_report(staff, convention):  # noqa: 
     barrier = threading.Barrier(10)
 
     def press(_):
-        client = Client()
+        client = SecondFactorClient()  # staff pass the second factor, as in a real login
         client.force_login(staff)
         try:
             barrier.wait(timeout=30)

@@ -217,7 +217,12 @@ def demo(staff):
 
 
 def generate(convention, kind, start, end):
-    report = Report.objects.create(convention=convention, kind=kind, start=start, end=end)
+    version = (
+        Report.objects.filter(convention=convention, kind=kind, start=start, end=end).count() + 1
+    )
+    report = Report.objects.create(
+        convention=convention, kind=kind, start=start, end=end, version=version
+    )
     build(report)
     report.refresh_from_db()
     with report.pdf.open("rb") as f:
