@@ -25,6 +25,14 @@ DEMO_ACCOUNTS = [
     ("conseiller2@demo.test", "Léa", "Martin", False, "Tiers-lieu Gisèle-Halimi", Role.CONSEILLER),
     ("axents@demo.test", "Sophie", "Garcia", False, "Axents", Role.ADMIN),
     ("association@demo.test", "Nadia", "Haddad", False, "Anim'Aidants 34", Role.CONSEILLER),
+    (
+        "financeur@demo.test",
+        "Hélène",
+        "Dupuis",
+        False,
+        "Caisse des Dépôts et Consignations - Banque des Territoires",
+        Role.FINANCEUR,
+    ),
 ]
 
 
