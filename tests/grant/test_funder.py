@@ -18,11 +18,13 @@ pytestmark = pytest.mark.django_db
 
 
 def report(convention, sent):
+    start, end = datetime.date(2023, 1, 1), datetime.date(2023, 12, 31)
     return Report.objects.create(
         convention=convention,
         kind="annuel",
-        start=datetime.date(2023, 1, 1),
-        end=datetime.date(2023, 12, 31),
+        start=start,
+        end=end,
+        version=Report.next_version(convention, "annuel", start, end),
         status="done",
         pdf=SimpleUploadedFile("r.pdf", b"%PDF-1.4 rapport"),
         transmitted_at=timezone.now() if sent else None,
