@@ -505,3 +505,47 @@ def test_a_closed_period_gives_the_same_figures_whenever_generated(demo, staff):
                 for rows in (first, second)
             )
         assert first == second, name
+
+
+PILOTAGE_LABELS = {
+    "Mises en relation pair à pair commencées": "Mises en relation commencées",
+    "Mises en relation pair à pair actives": "Mises en relation actives",
+    "Mises en relation pair à pair terminées": "Mises en relation terminées",
+    "Réponses au questionnaire de satisfaction": "Réponses au questionnaire",
+    "Entrepreneurs satisfaits (%)": "Satisfaits (4 ou 5 sur 5)",
+    "Entrepreneurs recontactés (%)": "Recontactés",
+    "Utilité moyenne (sur 5)": "Utilité moyenne",
+}
+
+
+def pilotage_value(page, label):
+    """The value « Pilotage » prints beside `label` (a figure or a row of a table)."""
+    found = re.search(
+        rf"<dt>{re.escape(label)}</dt><dd>(.*?)</dd>|<td>{re.escape(label)}</td><td>(.*?)</td>",
+        page,
+    )
+    assert found, label
+    shown = (found.group(1) or found.group(2)).replace(" %", "").replace(" sur 5", "")
+    if shown == "—":
+        return None
+    return Decimal(shown.replace(",", ".")) if "," in shown else int(shown)
+
+
+def test_pilotage_the_pdf_and_the_annex_agree_on_pairs_and_voice(demo, client, staff):
+    kind, start, end = periods(demo)[1]
+    _, words, book = generate(demo, kind, start, end)
+    flat, meta = re.sub(r"\s+", " ", words), metadata(book)
+    client.force_login(staff)
+    page = text(client.get("/pilotage/", {"start": start, "end": end}))
+    page = re.sub(r"\s+", " ", page)
+    labels = [label for label, _ in pair_and_voice_figures(recount(demo, start, end))]
+    assert len(labels) > 10  # the voice's « what it allowed » rows are there too
+    for label in labels:
+        shown = PILOTAGE_LABELS.get(label, label)
+        if shown.startswith("L'accompagnement a permis"):
+            shown = shown.split("« ")[1].rstrip(" »")
+            shown = shown[0].upper() + shown[1:]
+        value = pilotage_value(page, shown)
+        assert annex_value(meta[label]) == value, label
+        assert shows(flat, PDF_LABELS.get(label, label), value), label
+    assert COMMENT not in page
