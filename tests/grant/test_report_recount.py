@@ -340,12 +340,11 @@ def add_pairs_and_answers(convention, workshop, today):
 
 
 def generate(convention, kind, start, end):
+    version = (
+        Report.objects.filter(convention=convention, kind=kind, start=start, end=end).count() + 1
+    )
     report = Report.objects.create(
-        convention=convention,
-        kind=kind,
-        start=start,
-        end=end,
-        version=Report.next_version(convention, kind, start, end),
+        convention=convention, kind=kind, start=start, end=end, version=version
     )
     build(report)
     report.refresh_from_db()
