@@ -1,20 +1,16 @@
 """The funder's own access: their conventions and the reports sent to them, nothing else."""
 
 import datetime
-import os
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import escape
 
 from enterprises.models import Enterprise
-from grant.models import Convention, Report
+from grant.models import Report
 from partners.enums import OrganisationKind, Role
 from partners.forms import InvitationForm
-from partners.models import User
 
 from ..factories import AssignmentFactory, ConventionFactory, EnterpriseFactory, OrganisationFactory
 
@@ -83,13 +79,3 @@ def test_the_funder_role_exists_only_in_the_funders_organisation(organisation_a)
     )
     assert not form.is_valid()
     assert "n'existe que dans la structure du financeur" in form.errors["role"][0]
-
-
-def test_the_demo_funder_reads_the_demo_convention(client):
-    with open(os.devnull, "w") as quiet:
-        call_command("seed_demo", verbosity=0, stdout=quiet)
-    client.force_login(User.objects.get(email="financeur@demo.test"))
-    page = client.get(reverse("home"), follow=True).content.decode()
-    assert "Espace du financeur" in page
-    assert escape(Convention.objects.get().title) in page
-    assert not Enterprise.objects.visible_to(User.objects.get(email="financeur@demo.test"))
