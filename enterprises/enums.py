@@ -121,7 +121,7 @@ class ActivityKind(models.TextChoices):
     COLLECTIF = "collectif", "atelier collectif"
     # Not a Coop kind: a session between a pair and a beginner (délibération, « pair à
     # pair »), logged with the individual session's fields (enterprises/forms/pairs.py);
-    # its figures are in grant/pair_figures.py.
+    # its figures are in grant/indicators/pairs.py.
     PAIR = "pair_a_pair", "pair à pair"
 
 

@@ -5,7 +5,7 @@ Kept here (the app that owns the surveys) so that « Pilotage », the partner fo
 and the convention report read the same figures. Nothing personal leaves: counts only."""
 
 from collections import Counter
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db.models import Count, Q
@@ -20,7 +20,8 @@ from .models.surveys import SATISFIED_FROM
 def _rate(part, whole):
     if not whole:
         return None
-    return (Decimal(part) / Decimal(whole) * 100).quantize(Decimal("0.1"))
+    # Halves up, the report's rounding rule (grant.indicators.base.rounded).
+    return (Decimal(part) / Decimal(whole) * 100).quantize(Decimal("0.1"), ROUND_HALF_UP)
 
 
 def _percent(rate):
@@ -74,7 +75,7 @@ def satisfaction_summary(start, end):
         "satisfaction_rate": _rate(totals["satisfied"], totals["answers"]),
         "recontacted_rate": _rate(totals["recontacted"], totals["told_recontacted"]),
         "mean_usefulness": (
-            (Decimal(sum(usefulness)) / len(usefulness)).quantize(Decimal("0.1"))
+            (Decimal(sum(usefulness)) / len(usefulness)).quantize(Decimal("0.1"), ROUND_HALF_UP)
             if usefulness
             else None
         ),

@@ -23,6 +23,7 @@ from .indicators import (
     enterprise_rows,
     expenses_as_of,
     hours,
+    pair_rows,
     period_activities,
     programme_figures,
 )
@@ -128,6 +129,20 @@ TARGET_COLUMNS = [
 METHOD_COLUMNS = [Column("Chiffre", lambda r: r[0]), Column("Définition", lambda r: r[1])]
 
 
+def voice_rows(voice):
+    """(label, value) of the entrepreneurs' answers: counts and rates only, never a
+    comment (an empty cell where there is no answer to take a rate of)."""
+    return [
+        ("Réponses au questionnaire de satisfaction", voice["answers"]),
+        ("Entrepreneurs satisfaits (%)", voice["satisfaction_rate"]),
+        ("Utilité moyenne (sur 5)", voice["mean_usefulness"]),
+        ("Entrepreneurs recontactés (%)", voice["recontacted_rate"]),
+        *[(f"L'accompagnement a permis : « {label} »", n) for label, n in voice["allowed"]],
+        ("Demandes en ligne reçues", voice["requests_received"]),
+        ("Demandes en ligne acceptées", voice["requests_accepted"]),
+    ]
+
+
 def key_figures(figures):
     """(label, value) of the report's headline figures, the same in the PDF and the annex."""
     e, a, d, o = (
@@ -157,6 +172,8 @@ def key_figures(figures):
         *[(f"Orientations « {label} »", n) for label, n in o["by_status"]],
         ("Délai médian de prise en charge (jours)", o["median_days"]),
         ("Réunions du groupe de travail", figures["working_group"]["meetings"]),
+        *pair_rows(figures["pairs"]),
+        *voice_rows(figures["voice"]),
     ]
     grant = figures["grant"]
     if grant is not None:

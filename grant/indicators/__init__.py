@@ -9,11 +9,13 @@ whatever the amount of data."""
 from django.db.models import Sum
 
 from enterprises.models import Activity, Participation
+from enterprises.survey_figures import satisfaction_summary
 
 from .activities import activity_figures, activity_rows, present_at
 from .base import ZERO, hours, rate, rounded
-from .definitions import METHOD
+from .definitions import METHOD, definition
 from .money import expense_totals, expenses_as_of, grant_execution, grant_executions
+from .pairs import pair_figures, pair_rows, pair_rows_defined
 from .parcours import (
     as_of,
     assessment_figures,
@@ -35,6 +37,7 @@ __all__ = [
     "activity_rows",
     "as_of",
     "assessment_figures",
+    "definition",
     "diagnostic_pairs",
     "enterprise_figures",
     "enterprise_rows",
@@ -44,6 +47,9 @@ __all__ = [
     "grant_executions",
     "hours",
     "orientation_figures",
+    "pair_figures",
+    "pair_rows",
+    "pair_rows_defined",
     "partner_followup",
     "period_activities",
     "programme_figures",
@@ -51,6 +57,7 @@ __all__ = [
     "public_programme_figures",
     "rate",
     "rounded",
+    "satisfaction_summary",
     "scoped_enterprises",
     "working_group_figures",
 ]
@@ -133,6 +140,10 @@ def programme_figures(start, end, convention=None, qpv=None, action=None, organi
         "working_group": working_group_figures(start, end),
         "grant": grant,
         "per_action": _per_action(activity, grant),
+        "pairs": pair_figures(activities, start, end, enterprises if filtered else None),
+        # The entrepreneurs' answers (enterprises.survey_figures, the app that owns the
+        # surveys): the whole programme's, aggregated only, whatever the filters.
+        "voice": satisfaction_summary(start, end),
         "method": METHOD,
     }
     figures["targets"] = targets_against_results(convention, figures)

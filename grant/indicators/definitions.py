@@ -49,7 +49,8 @@ METHOD = [
     ),
     (
         "Activités",
-        "Accompagnements individuels et ateliers collectifs datés dans la période.",
+        "Accompagnements individuels, ateliers collectifs et séances pair à pair datés dans "
+        "la période.",
     ),
     (
         "Heures d'accompagnement",
@@ -121,6 +122,64 @@ METHOD = [
         "de la période prises en charge avant sa fin.",
     ),
     (
+        "Mises en relation pair à pair commencées",
+        "Mises en relation entre un pair et une entreprise du parcours dont les deux parties "
+        "ont donné leur accord (date de début) dans la période.",
+    ),
+    (
+        "Mises en relation pair à pair actives",
+        "Mises en relation commencées au plus tard le dernier jour de la période et non "
+        "terminées avant son premier jour.",
+    ),
+    (
+        "Mises en relation pair à pair terminées",
+        "Mises en relation commencées dont la fin tombe dans la période, quel qu'en soit le "
+        "résultat.",
+    ),
+    (
+        "Séances pair à pair",
+        "Activités de type « pair à pair » datées dans la période (elles comptent aussi parmi "
+        "les activités).",
+    ),
+    (
+        "Heures de séances pair à pair",
+        "Somme des durées des séances pair à pair de la période, chaque séance comptée une fois.",
+    ),
+    (
+        "Entreprises aidées par un pair",
+        "Entreprises distinctes présentes à au moins une séance pair à pair de la période.",
+    ),
+    (
+        "Réponses au questionnaire de satisfaction",
+        "Questionnaires envoyés aux entrepreneurs (après une orientation clôturée, le passage à "
+        "« autonome » et six mois après) auxquels une note d'utilité a été donnée dans la "
+        "période, sur tout le programme quels que soient les filtres ; chiffres agrégés, "
+        "jamais de commentaire.",
+    ),
+    (
+        "Entrepreneurs satisfaits",
+        "Part des réponses de la période dont la note d'utilité est de 4 ou 5 sur 5.",
+    ),
+    (
+        "Utilité moyenne",
+        "Moyenne des notes d'utilité (de 1 à 5) des réponses de la période.",
+    ),
+    (
+        "Entrepreneurs recontactés",
+        "Part des réponses de la période disant « oui » à « Avez-vous été recontacté·e ? », "
+        "parmi celles qui ont répondu à cette question.",
+    ),
+    (
+        "Ce que l'accompagnement a permis",
+        "Nombre de réponses de la période citant chaque usage proposé (plusieurs choix "
+        "possibles par réponse), le plus cité d'abord.",
+    ),
+    (
+        "Demandes en ligne",
+        "Demandes « Rejoindre le parcours » reçues dans la période, dont celles acceptées ou "
+        "rattachées à une entreprise existante.",
+    ),
+    (
         "Groupe de travail",
         "Réunions tenues dans la période ; par structure, réunions où elle était invitée et "
         "celles où elle était présente.",
@@ -151,3 +210,10 @@ METHOD = [
         "par l'objectif, en %.",
     ),
 ]
+
+_SENTENCES = dict(METHOD)
+
+
+def definition(label):
+    """The one-sentence definition of the figure called `label` in METHOD."""
+    return _SENTENCES[label]

@@ -5,7 +5,6 @@ never disagree with « Pilotage » and the report."""
 import datetime
 
 from common.suppression import MIN_COUNT, SUPPRESSED, suppress
-from enterprises.survey_figures import satisfaction_summary
 
 # The délibération M2022-397: the programme's figures start on the day it was voted.
 PROGRAMME_START = datetime.date(2022, 10, 4)
@@ -29,7 +28,7 @@ def public_figures(figures):
     answers) shown as « < 5 », and a second cell hidden where a total would reveal it."""
     enterprises, activities = figures["enterprises"], figures["activities"]
     few_met = activities["enterprises"] < MIN_COUNT
-    satisfaction = satisfaction_summary(figures["start"], figures["end"])
+    satisfaction = figures["voice"]
     few_answers = satisfaction["answers"] < MIN_COUNT
     return {
         "start": figures["start"],

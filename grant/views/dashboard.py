@@ -7,7 +7,6 @@ from django.utils import timezone
 
 from common.exports import export_response
 from common.perms import staff_only
-from enterprises.survey_figures import satisfaction_summary
 from grant.charts import programme_charts
 from grant.dashboard import TABLES, DashboardFilters
 from grant.figures_cache import cached_html, cached_programme_figures
@@ -59,7 +58,6 @@ def dashboard(request):
             "query": query,
             "figures_html": cached_html(figures, query, figures_html),
             "executions": grant_executions(Convention.objects.select_related("funder")),
-            "voice": satisfaction_summary(start, end),
         },
     )
 

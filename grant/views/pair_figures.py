@@ -1,4 +1,5 @@
-"""The pair à pair figures, on a staff page of their own (to join « Pilotage »)."""
+"""The pair à pair figures with their definitions, on a staff page of their own for any
+period; « Pilotage » and the report show the same ones (grant.indicators.pairs)."""
 
 import datetime
 
@@ -7,7 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from common.perms import staff_only
-from grant.pair_figures import pair_figures
+from grant.indicators import pair_figures, pair_rows_defined, period_activities
 
 
 class PeriodForm(forms.Form):
@@ -32,12 +33,13 @@ def pair_figures_page(request):
     default = {"start": datetime.date(today.year, 1, 1), "end": today}
     form = PeriodForm(request.GET or None, initial=default)
     period = form.cleaned_data if form.is_bound and form.is_valid() else default
+    start, end = period["start"], period["end"]
     return render(
         request,
         "grant/pair_figures.html",
         {
             "form": form,
             "period": period,
-            "figures": pair_figures(period["start"], period["end"]),
+            "figures": pair_rows_defined(pair_figures(period_activities(start, end), start, end)),
         },
     )

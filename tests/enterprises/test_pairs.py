@@ -1,6 +1,7 @@
 """Pair à pair: a pairing from proposal to its end, consent withdrawal, suggestions."""
 
 import re
+from decimal import Decimal
 
 import pytest
 from django.core import mail
@@ -10,7 +11,7 @@ from django.utils import timezone
 from enterprises.enums import PairingStatus, Stage
 from enterprises.models import Activity, Consent, Pair, Pairing, PairSession
 from enterprises.models.pairs import suggest_pairs
-from grant import pair_figures
+from grant.indicators import pair_figures, pair_rows, period_activities
 from partners.enums import Role
 from programme.models import Term
 
@@ -142,13 +143,13 @@ def test_a_pairing_from_proposal_to_two_pair_sessions_and_its_end(
     assert "Séances pair à pair (2)" in page
 
     today = timezone.localdate()
-    figures = {label: value for label, value, _ in pair_figures.pair_figures(today, today)}
-    assert figures["Mises en relation commencées"] == 1
-    assert figures["Mises en relation actives"] == 1
+    figures = dict(pair_rows(pair_figures(period_activities(today, today), today, today)))
+    assert figures["Mises en relation pair à pair commencées"] == 1
+    assert figures["Mises en relation pair à pair actives"] == 1
     assert figures["Séances pair à pair"] == 2
-    assert figures["Heures de séances pair à pair"] == 2.5
+    assert figures["Heures de séances pair à pair"] == Decimal("2.5")
     assert figures["Entreprises aidées par un pair"] == 1
-    assert figures["Mises en relation terminées"] == 0
+    assert figures["Mises en relation pair à pair terminées"] == 0
 
     # Its end, with an outcome; no session after the end.
     response = client.post(
@@ -158,7 +159,7 @@ def test_a_pairing_from_proposal_to_two_pair_sessions_and_its_end(
     assert response.status_code == 302
     pairing.refresh_from_db()
     assert (pairing.status, pairing.outcome, pairing.ended_on) == ("terminee", "atteint", today)
-    assert pair_figures.pairings_ended(today, today) == 1
+    assert pair_figures(period_activities(today, today), today, today)["ended"] == 1
     assert pair_session(client, pairing).status_code == 403
 
 

@@ -5,8 +5,13 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.utils import timezone
+
+from enterprises.models import Activity
+from grant.models import Convention
 
 from ..accessibility import assert_accessible
+from .test_report_recount import add_pairs_and_answers
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -15,6 +20,11 @@ def test_pilotage_shows_the_new_figures_and_their_definitions(
     live_server, page, phone_page, staff, client
 ):
     call_command("seed_demo", verbosity=0)
+    add_pairs_and_answers(
+        Convention.objects.get(deliberation_number="M2022-397"),
+        Activity.objects.filter(kind="collectif").first(),
+        timezone.localdate(),
+    )
     client.force_login(staff)
     shots = Path(settings.BASE_DIR) / "var" / "shots"
     shots.mkdir(parents=True, exist_ok=True)
@@ -37,5 +47,14 @@ def test_pilotage_shows_the_new_figures_and_their_definitions(
         assert screen.get_by_text(
             "une entreprise excusée ou absente n'en reçoit aucune"
         ).is_visible()
+        for heading in ("Pair à pair", "La voix des entrepreneurs"):
+            section = screen.locator("section", has=screen.get_by_role("heading", name=heading))
+            assert (
+                section.get_by_text("Séances pair à pair")
+                .or_(section.get_by_text("Réponses au questionnaire"))
+                .first.is_visible()
+            )
+            name = "pairs" if heading == "Pair à pair" else "voice"
+            section.screenshot(path=str(shots / f"pilotage-{name}-{width}.png"))
         assert_accessible(screen)
         screen.screenshot(path=str(shots / f"pilotage-{width}.png"), full_page=True)

@@ -14,9 +14,12 @@ from django.db import connection
 from django.utils import timezone
 from pypdf import PdfReader
 
-from enterprises.models import Activity, Assessment, Enterprise, StageChange
+from enterprises.enums import Need
+from enterprises.models import Activity, Assessment, Enterprise, Pairing, StageChange, Survey
 from grant.models import Convention, Disbursement, Expense, Report, save_expense
 from grant.reports import build
+
+from ..factories import PairFactory, text
 
 pytestmark = pytest.mark.django_db
 DAY = datetime.timedelta(days=1)
@@ -133,8 +136,65 @@ def recount(convention, start, end):
         "WHERE convention_id = %(c)s AND date BETWEEN %(start)s AND %(end)s",
         p,
     )
+    [(started, active, ended)] = rows(
+        """
+        SELECT COUNT(*) FILTER (WHERE started_on BETWEEN %(start)s AND %(end)s),
+               COUNT(*) FILTER (WHERE started_on <= %(end)s
+                                AND (ended_on IS NULL OR ended_on >= %(start)s)),
+               COUNT(*) FILTER (WHERE status = 'terminee'
+                                AND ended_on BETWEEN %(start)s AND %(end)s)
+        FROM enterprises_pairing WHERE status IN ('en_cours', 'terminee')
+        """,
+        p,
+    )
+    [(sessions, session_minutes)] = rows(
+        "SELECT COUNT(*), COALESCE(SUM(duration), 0) FROM enterprises_activity "
+        "WHERE kind = 'pair_a_pair' AND date BETWEEN %(start)s AND %(end)s",
+        p,
+    )
+    [(helped,)] = rows(
+        """
+        SELECT COUNT(DISTINCT pa.enterprise_id) FROM enterprises_participation pa
+        JOIN enterprises_activity a ON a.id = pa.activity_id
+        WHERE a.kind = 'pair_a_pair' AND pa.attendance = 'present'
+          AND a.date BETWEEN %(start)s AND %(end)s
+        """,
+        p,
+    )
+    answered = (
+        "FROM enterprises_survey WHERE usefulness IS NOT NULL "
+        "AND answered_at >= %(begin)s AND answered_at < %(after)s"
+    )
+    [(answers, satisfied, said_yes, said_something, usefulness)] = rows(
+        "SELECT COUNT(*), COUNT(*) FILTER (WHERE usefulness >= 4), "
+        "COUNT(*) FILTER (WHERE recontacted = 'yes'), COUNT(*) FILTER (WHERE recontacted <> ''), "
+        f"SUM(usefulness) {answered}",
+        p,
+    )
+    allowed = rows(
+        f"SELECT code, COUNT(*) FROM (SELECT jsonb_array_elements_text(allowed) AS code "
+        f"{answered}) t GROUP BY code",
+        p,
+    )
     by_stage = dict(stages)
     return {
+        "pairs": {
+            "started": started,
+            "active": active,
+            "ended": ended,
+            "sessions": sessions,
+            "hours": one_tenth(Decimal(session_minutes) / 60),
+            "helped": helped,
+        },
+        "voice": {
+            "answers": answers,
+            "satisfied": one_tenth(Decimal(satisfied) * 100 / answers) if answers else None,
+            "recontacted": (
+                one_tenth(Decimal(said_yes) * 100 / said_something) if said_something else None
+            ),
+            "usefulness": one_tenth(Decimal(usefulness) / answers) if answers else None,
+            "allowed": {Need(code).label: n for code, n in allowed},
+        },
         "total": sum(by_stage.values()),
         "by_stage": by_stage,
         "activities": activities,
@@ -210,10 +270,73 @@ def demo(staff):
         author=workshop.author,
         organisation=workshop.organisation,
     )
+    add_pairs_and_answers(convention, workshop, today)
     # Stage changes after both periods (today; the annual period ends three days ago).
     for enterprise in Enterprise.objects.filter(stage="accompagnee")[:2]:
         enterprise.move_to("autonome", by=staff)
     return convention
+
+
+COMMENT = "Commentaire que seul le questionnaire connaît"
+
+
+def at_noon(day):
+    return datetime.datetime.combine(day, datetime.time(12), tzinfo=timezone.get_current_timezone())
+
+
+def add_pairs_and_answers(convention, workshop, today):
+    """Pairings started, ended, after the periods and never started; pair sessions in,
+    between and after the periods; survey answers in and after them, one not answered."""
+    signed = convention.signed_on
+    mentors = list(Enterprise.objects.filter(stage="autonome").order_by("siret")[:2])
+    pair = PairFactory(enterprise=mentors[0])
+    mentees = list(Enterprise.objects.exclude(pk__in=[m.pk for m in mentors]).order_by("-siret"))
+    for mentee, status, started, ended in (
+        (mentees[4], "en_cours", signed - 20 * DAY, None),  # active, started before
+        (mentees[0], "en_cours", signed + 10 * DAY, None),
+        (mentees[1], "terminee", signed + 30 * DAY, signed + 100 * DAY),
+        (mentees[2], "terminee", signed + 130 * DAY, today - DAY),
+        (mentees[3], "proposee", None, None),
+    ):
+        Pairing.objects.create(
+            pair=pair, mentee=mentee, status=status, started_on=started, ended_on=ended
+        )
+    for days, duration, mentee, attendance in (
+        (15, 60, mentees[0], "present"),
+        (40, 45, mentees[1], "excuse"),
+        (110, 90, mentees[1], "present"),
+        (140, 45, mentees[2], "present"),
+        (239, 30, mentees[2], "present"),  # yesterday: after both periods
+    ):
+        Activity.objects.create(
+            kind="pair_a_pair",
+            date=signed + days * DAY,
+            duration=duration,
+            place_type=workshop.place_type,
+            place=workshop.place,
+            title="Séance pair à pair",
+            author=workshop.author,
+            organisation=workshop.organisation,
+        ).participations.create(enterprise=mentee, attendance=attendance)
+    for days, usefulness, recontacted, allowed in (
+        (20, 5, "yes", ["visible", "vendre"]),
+        (50, 2, "no", ["visible"]),
+        (60, 4, "", []),
+        (150, 4, "yes", ["securiser"]),
+        (239, 1, "no", ["autre"]),  # yesterday: after both periods
+        (70, None, "", []),  # sent, never answered
+    ):
+        Survey.objects.create(
+            enterprise=mentees[0],
+            trigger="autonomous",
+            sent_at=at_noon(signed + (days - 1) * DAY),
+            answered_at=at_noon(signed + days * DAY) if usefulness else None,
+            usefulness=usefulness,
+            recontacted=recontacted,
+            allowed=allowed,
+            comment=COMMENT,
+            comment_shareable=True,
+        )
 
 
 def generate(convention, kind, start, end):
@@ -292,6 +415,54 @@ def test_every_checked_figure_equals_an_independent_recount(demo, which):
     assert "Fait à Montpellier, le" in flat and "Michaël Delafosse" in flat
     assert "Méthode" in flat and "Heures par entreprise" in flat
 
+    # Pair à pair and the entrepreneurs' voice: the PDF's text and the annex's cells.
+    assert expected["pairs"]["sessions"] and expected["voice"]["answers"]  # not vacuous
+    for label, value in pair_and_voice_figures(expected):
+        assert shows(flat, PDF_LABELS.get(label, label), value), label
+        assert annex_value(meta[label]) == value, label
+    assert COMMENT not in flat
+    assert not any(
+        COMMENT in str(cell) for n in book.sheetnames for r in sheet_rows(book, n) for cell in r
+    )
+
+
+def pair_and_voice_figures(expected):
+    """(annex label, recounted value): the PDF prints the same under PDF_LABELS's name."""
+    pairs, voice = expected["pairs"], expected["voice"]
+    return [
+        ("Mises en relation pair à pair commencées", pairs["started"]),
+        ("Mises en relation pair à pair actives", pairs["active"]),
+        ("Mises en relation pair à pair terminées", pairs["ended"]),
+        ("Séances pair à pair", pairs["sessions"]),
+        ("Heures de séances pair à pair", pairs["hours"]),
+        ("Entreprises aidées par un pair", pairs["helped"]),
+        ("Réponses au questionnaire de satisfaction", voice["answers"]),
+        ("Entrepreneurs satisfaits (%)", voice["satisfied"]),
+        ("Entrepreneurs recontactés (%)", voice["recontacted"]),
+        ("Utilité moyenne (sur 5)", voice["usefulness"]),
+        *[(f"L'accompagnement a permis : « {k} »", n) for k, n in voice["allowed"].items()],
+    ]
+
+
+PDF_LABELS = {
+    "Entrepreneurs satisfaits (%)": "Entrepreneurs satisfaits (4 ou 5 sur 5)",
+    "Entrepreneurs recontactés (%)": "Entrepreneurs recontactés",
+    "Utilité moyenne (sur 5)": "Utilité moyenne",
+}
+
+
+def shows(flat, label, value):
+    """Whether the text prints `label` followed by `value` (« 66,7 % », « 3,5 sur 5 »)."""
+    if label.startswith("L'accompagnement a permis"):
+        label = label.split("« ")[1].rstrip(" »")
+        label = label[0].upper() + label[1:]  # as |capfirst prints it
+    figure = "—" if value is None else re.escape(french(value))
+    return re.search(re.escape(label) + rf" {figure}(?![\d,])", flat) is not None
+
+
+def annex_value(cell):
+    return cell if cell is None or isinstance(cell, int) else Decimal(str(cell))
+
 
 def test_a_closed_period_gives_the_same_figures_whenever_generated(demo, staff):
     kind, start, end = periods(demo)[1]
@@ -333,3 +504,47 @@ def test_a_closed_period_gives_the_same_figures_whenever_generated(demo, staff):
                 for rows in (first, second)
             )
         assert first == second, name
+
+
+PILOTAGE_LABELS = {
+    "Mises en relation pair à pair commencées": "Mises en relation commencées",
+    "Mises en relation pair à pair actives": "Mises en relation actives",
+    "Mises en relation pair à pair terminées": "Mises en relation terminées",
+    "Réponses au questionnaire de satisfaction": "Réponses au questionnaire",
+    "Entrepreneurs satisfaits (%)": "Satisfaits (4 ou 5 sur 5)",
+    "Entrepreneurs recontactés (%)": "Recontactés",
+    "Utilité moyenne (sur 5)": "Utilité moyenne",
+}
+
+
+def pilotage_value(page, label):
+    """The value « Pilotage » prints beside `label` (a figure or a row of a table)."""
+    found = re.search(
+        rf"<dt>{re.escape(label)}</dt><dd>(.*?)</dd>|<td>{re.escape(label)}</td><td>(.*?)</td>",
+        page,
+    )
+    assert found, label
+    shown = (found.group(1) or found.group(2)).replace(" %", "").replace(" sur 5", "")
+    if shown == "—":
+        return None
+    return Decimal(shown.replace(",", ".")) if "," in shown else int(shown)
+
+
+def test_pilotage_the_pdf_and_the_annex_agree_on_pairs_and_voice(demo, client, staff):
+    kind, start, end = periods(demo)[1]
+    _, words, book = generate(demo, kind, start, end)
+    flat, meta = re.sub(r"\s+", " ", words), metadata(book)
+    client.force_login(staff)
+    page = text(client.get("/pilotage/", {"start": start, "end": end}))
+    page = re.sub(r"\s+", " ", page)
+    labels = [label for label, _ in pair_and_voice_figures(recount(demo, start, end))]
+    assert len(labels) > 10  # the voice's « what it allowed » rows are there too
+    for label in labels:
+        shown = PILOTAGE_LABELS.get(label, label)
+        if shown.startswith("L'accompagnement a permis"):
+            shown = shown.split("« ")[1].rstrip(" »")
+            shown = shown[0].upper() + shown[1:]
+        value = pilotage_value(page, shown)
+        assert annex_value(meta[label]) == value, label
+        assert shows(flat, PDF_LABELS.get(label, label), value), label
+    assert COMMENT not in page
