@@ -150,3 +150,11 @@ class ResearchJobAdmin(ReadOnlyAdmin):
 class ResearchExportEventAdmin(ReadOnlyAdmin):
     list_display = ["at", "kind", "study", "start", "end", "by"]
     list_filter = ["kind", "study"]
+
+
+@admin.register(IndicatorTarget)
+class IndicatorTargetAdmin(admin.ModelAdmin):
+    """Targets are usually edited on the convention's page; this list shows them all."""
+
+    list_display = ["convention", "indicator", "target", "note"]
+    list_filter = ["convention", "indicator"]
