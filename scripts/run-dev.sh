@@ -24,6 +24,7 @@ cat <<TXT
     conseiller2@demo.test   conseiller, Tiers-lieu Gisèle-Halimi
     axents@demo.test        administrateur de la structure, Axents
     association@demo.test   conseiller, Anim'Aidants 34
+    financeur@demo.test     financeur (Caisse des Dépôts)
   Worker Celery : journal dans var/celery-worker.log. Ctrl+C pour arrêter.
 
 TXT
