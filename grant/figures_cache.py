@@ -19,12 +19,12 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from common.data_version import VERSION_KEY, current_version, new_version
 from enterprises.signals import records_changed
 
 from .indicators import programme_figures, public_programme_figures
 
 logger = logging.getLogger(__name__)
-VERSION_KEY = "pilotage:figures:version"
 FIGURES_TTL = 10 * 60  # seconds
 
 # The models whose rows the figures read (grant/indicators/).
@@ -48,11 +48,6 @@ WATCHED = [
 ]
 
 
-def _new_version():
-    # An integer (Redis increments only integers), never one used before: milliseconds.
-    return int(timezone.now().timestamp() * 1000)
-
-
 def _bump():
     """Move the version. A cache that fails must never fail the write that called this:
     it is logged, and the figures expire after FIGURES_TTL anyway."""
@@ -67,7 +62,7 @@ def _bump():
 
 def _reset():
     try:
-        cache.set(VERSION_KEY, _new_version(), None)
+        cache.set(VERSION_KEY, new_version(), None)
     except Exception:
         logger.warning("Cache injoignable : chiffres du pilotage non invalidés", exc_info=True)
 
@@ -90,10 +85,7 @@ def connect():
 
 
 def _key(start, end, convention, filters):
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, _new_version(), None)
-        version = cache.get(VERSION_KEY)
+    version = current_version()
     parts = [start.isoformat(), end.isoformat(), getattr(convention, "pk", "-")]
     parts += [f"{name}={getattr(value, 'pk', '-')}" for name, value in sorted(filters.items())]
     return f"pilotage:figures:{version}:" + ":".join(str(p) for p in parts)

@@ -2,11 +2,11 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from common.paging import CountedPaginator
 from enterprises import perms
 from enterprises.enums import CLOSED_STATUSES, AssignmentStatus, DeclineReason
 from enterprises.forms.orientations import AssignForm
@@ -48,7 +48,10 @@ def inbox(request):
         .order_by("created_at", "id")
     )
     # Each row carries its forms (take charge, decline, close, hand over): 25 a page.
-    page = Paginator(rows, INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
+    # The tab's count is known from the aggregate above: no second COUNT.
+    page = CountedPaginator(
+        rows, INBOX_PAGE_SIZE, count=counts[current[0].replace("-", "_")]
+    ).get_page(request.GET.get("page"))
     # A declined or expired orientation stops giving sight after a grace period (decision
     # 006): its row stays in the structure's history, without a link to a page now closed.
     visible_ids = set(

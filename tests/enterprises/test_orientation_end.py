@@ -101,4 +101,5 @@ def test_visibility_is_still_one_query_with_one_union(alice, declined):
     with CaptureQueriesContext(connection) as queries:
         list(Enterprise.objects.visible_to(alice))
     [query] = queries.captured_queries
-    assert query["sql"].count("UNION") == 2
+    # assigned ∪ followed ∪ met ∪ as a student (the beginner, the pair): decision 009
+    assert query["sql"].count("UNION") == 4
