@@ -26,7 +26,7 @@ django.setup()
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
-from pages import conseiller_user, pages, staff_user  # noqa: E402
+from pages import conseiller_user, pages, staff_user, with_second_factor  # noqa: E402
 
 
 def main():
@@ -35,6 +35,9 @@ def main():
     path, user = measured[wanted]
     client = Client()
     client.force_login(user)
+    session = client.session
+    with_second_factor(session, user)
+    session.save()
     client.get(path)
     start = time.perf_counter()
     profile = cProfile.Profile()

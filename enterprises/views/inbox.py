@@ -4,6 +4,8 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.html import format_html_join
+from django.utils.text import capfirst
 from django.views.decorators.http import require_POST
 
 from common.paging import CountedPaginator
@@ -25,6 +27,8 @@ TABS = [
 
 
 INBOX_PAGE_SIZE = 25
+# The statuses whose card offers « Confier à un collègue » (the template's condition).
+HANDED_OVER = {AssignmentStatus.QUO, AssignmentStatus.TAKING_CARE}
 
 
 def inbox(request):
@@ -79,9 +83,20 @@ def inbox(request):
             "query": query.urlencode(),
             "can_act": perms.can_act_in_inbox(role),
             "is_admin": perms.can_hand_over(role),
-            "colleagues": colleagues,
-            "decline_reasons": DeclineReason.choices,
-            "outcomes": [(s.value, s.label) for s in CLOSED_STATUSES],
+            # The same options in every card: written once, not 25 times (decision 011).
+            "colleague_options": format_html_join(
+                "", '<option value="{}">{}</option>', ((c.pk, str(c)) for c in colleagues)
+            )
+            if perms.can_hand_over(role) and any(r.status in HANDED_OVER for r in page)
+            else "",
+            "decline_options": format_html_join(
+                "", '<option value="{}">{}</option>', DeclineReason.choices
+            ),
+            "outcome_radios": format_html_join(
+                "",
+                '<label><input type="radio" name="outcome" value="{}" required> {}</label>',
+                ((s.value, capfirst(s.label)) for s in CLOSED_STATUSES),
+            ),
         },
     )
 
