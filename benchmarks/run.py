@@ -233,6 +233,14 @@ def bench_pages(results):
     results["pages"]["pilotage (calcul des chiffres)"] = pilotage_cold()
 
 
+def new_data_version():
+    from django.core.cache import cache
+
+    from common.data_version import VERSION_KEY, new_version
+
+    cache.set(VERSION_KEY, new_version(), None)
+
+
 def doubled_database_url(url):
     """The URL of the doubled data set's database beside the national one (name + « _x2 »)."""
     parts = urllib.parse.urlsplit(url)
@@ -248,6 +256,9 @@ def bench_pages_doubled(results):
     url = doubled_database_url(os.environ["DATABASE_URL"])
     create_database(url)
     out = Path(tempfile.mkdtemp()) / "x2.json"
+    # Both databases share the cache: a new data version before and after, so that
+    # neither run reads the figures the other one computed.
+    new_data_version()
     subprocess.run(
         [sys.executable, str(Path(__file__).resolve())],
         cwd=settings.BASE_DIR,
@@ -261,6 +272,7 @@ def bench_pages_doubled(results):
         timeout=7200,
         check=True,
     )
+    new_data_version()
     doubled = json.loads(out.read_text(encoding="utf-8"))
     results["data_x2"] = doubled["data"]
     results["pages_x2"] = doubled["pages"]
