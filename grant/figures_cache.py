@@ -35,6 +35,9 @@ WATCHED = [
     "enterprises.Activity",
     "enterprises.Participation",
     "enterprises.Assessment",
+    # « Pilotage » keeps the survey summary and the requests to join under the same version.
+    "enterprises.Survey",
+    "enterprises.JoinRequest",
     "partners.Meeting",
     "partners.MeetingInvitation",
     "partners.Organisation",

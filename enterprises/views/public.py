@@ -16,6 +16,7 @@ from enterprises.forms.requests import (
     started_token,
 )
 from enterprises.models import JoinRequest, Survey
+from enterprises.signals import records_changed
 from enterprises.surveys import InvalidLink, survey_from_token
 
 # The same words whichever rule refused the request: a bot learns nothing from them.
@@ -109,6 +110,7 @@ def survey(request, token):
         Survey.objects.filter(pk=survey.pk, completed_at__isnull=True).update(
             usefulness=int(tapped), answered_at=Coalesce("answered_at", timezone.now())
         )
+        records_changed.send(sender=Survey)  # an UPDATE: no post_save for the figures
         survey.usefulness = int(tapped)
     form = SurveyForm(
         request.POST or None,
@@ -121,6 +123,7 @@ def survey(request, token):
             answered_at=Coalesce("answered_at", now),
             **form.cleaned_data,
         )
+        records_changed.send(sender=Survey)
         if not done:  # sent twice at the same moment: the first one counts
             return render(
                 request, "enterprises/survey_invalid.html", {"reason": "used"}, status=400

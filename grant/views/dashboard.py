@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from common.data_version import versioned
 from common.exports import export_response
 from common.perms import staff_only
 from enterprises.survey_figures import satisfaction_summary
@@ -58,8 +59,15 @@ def dashboard(request):
             "figures": figures,
             "query": query,
             "figures_html": cached_html(figures, query, figures_html),
-            "executions": grant_executions(Convention.objects.select_related("funder")),
-            "voice": satisfaction_summary(start, end),
+            # Kept under the data's version like the figures (decision 011): the survey
+            # summary read every answer of the period, the executions the expenses' history.
+            "executions": versioned(
+                f"pilotage:executions:{timezone.localdate()}",
+                lambda: grant_executions(Convention.objects.select_related("funder")),
+            ),
+            "voice": versioned(
+                f"pilotage:voice:{start}:{end}", lambda: satisfaction_summary(start, end)
+            ),
         },
     )
 
