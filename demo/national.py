@@ -11,14 +11,25 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from demo.enterprises import FIRST_NAMES, LAST_NAMES, demo_enterprises
-from enterprises.enums import ActivityKind, AssignmentStatus, Attendance, PlaceType, Stage
+from enterprises.enums import (
+    ActivityKind,
+    AssignmentStatus,
+    Attendance,
+    ContactChannel,
+    JoinRequestStatus,
+    PlaceType,
+    Stage,
+    SurveyTrigger,
+)
 from enterprises.models import (
     Activity,
     Assessment,
     Assignment,
     Contact,
     Enterprise,
+    JoinRequest,
     Participation,
+    Survey,
 )
 from grant.models import BudgetLine, Convention, Disbursement, Expense
 from partners.enums import OrganisationKind, Role
@@ -31,14 +42,22 @@ SIZES = {"enterprises": 20_000, "activities": 200_000, "organisations": 60, "use
 
 
 def seed_national(
-    seed=2022, enterprises=None, activities=None, organisations=None, users=None, stdout=None
+    seed=2022,
+    enterprises=None,
+    activities=None,
+    organisations=None,
+    users=None,
+    stdout=None,
+    factor=1,
 ):
-    """Create the national-scale data set; returns the counts written."""
+    """Create the national-scale data set; returns the counts written. `factor` 2 is
+    « national2 »: twice the collectivités, so twice every table, while each conseiller
+    still sees as many enterprises as at national scale (the issue « page speed »)."""
     rng = random.Random(seed)
-    n_enterprises = enterprises or SIZES["enterprises"]
-    n_activities = activities or SIZES["activities"]
-    n_orgs = organisations or SIZES["organisations"]
-    n_users = users or SIZES["users"]
+    n_enterprises = enterprises or SIZES["enterprises"] * factor
+    n_activities = activities or SIZES["activities"] * factor
+    n_orgs = organisations or SIZES["organisations"] * factor
+    n_users = users or SIZES["users"] * factor
     say = stdout.write if stdout else (lambda text: None)
     now = timezone.now()
     with transaction.atomic():
@@ -197,12 +216,52 @@ def seed_national(
             written += size
             say(f"{written} activités")
         _national_conventions(now)
+        seed_requests_and_surveys(rng, now, saved, orgs)
     return {
         "organisations": len(orgs),
         "users": len(people),
         "enterprises": len(saved),
         "activities": written,
     }
+
+
+def seed_requests_and_surveys(rng, now, saved, orgs):
+    """Requests to join (one handled per 10 enterprises, 40 waiting: staff keep the queue
+    short) and satisfaction surveys (one per 4 enterprises, half answered)."""
+    statuses = [JoinRequestStatus.ACCEPTED, JoinRequestStatus.MERGED, JoinRequestStatus.REFUSED]
+    JoinRequest.objects.bulk_create(
+        [
+            JoinRequest(
+                first_name=rng.choice(FIRST_NAMES),
+                last_name=rng.choice(LAST_NAMES),
+                business_name=f"Demande nationale {i}",
+                commune="Montpellier",
+                channel=ContactChannel.PHONE,
+                phone="0400000000",
+                consent_at=now,
+                status=JoinRequestStatus.NEW if i < 40 else statuses[i % 3],
+                handled_at=None if i < 40 else now - datetime.timedelta(days=rng.randint(1, 300)),
+                created_at=now - datetime.timedelta(days=rng.randint(1, 300)),
+            )
+            for i in range(40 + len(saved) // 10)
+        ],
+        batch_size=BATCH,
+    )
+    Survey.objects.bulk_create(
+        [
+            Survey(
+                enterprise_id=pk,
+                trigger=SurveyTrigger.AUTONOMOUS,
+                organisation=orgs[i % len(orgs)],
+                sent_at=now - datetime.timedelta(days=rng.randint(1, 300)),
+                answered_at=now if i % 2 else None,
+                completed_at=now if i % 2 else None,
+                usefulness=rng.randint(1, 5) if i % 2 else None,
+            )
+            for i, pk in enumerate(saved[::4])
+        ],
+        batch_size=BATCH,
+    )
 
 
 def _national_conventions(now):

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from common.tabular import Column
+from common.widgets import QuickSelect
 from enterprises.models import assigned_organisations
 from programme.models import Action, Qpv
 
@@ -21,12 +22,16 @@ class DashboardFilters(forms.Form):
         label="QPV",
         required=False,
         queryset=Qpv.objects.for_choices(),
+        widget=QuickSelect,
     )
-    action = forms.ModelChoiceField(label="Action", required=False, queryset=Action.objects.all())
+    action = forms.ModelChoiceField(
+        label="Action", required=False, queryset=Action.objects.all(), widget=QuickSelect
+    )
     organisation = forms.ModelChoiceField(
         label="Structure partenaire",
         required=False,
         queryset=assigned_organisations(),
+        widget=QuickSelect,  # same markup, no template per option (decision 011)
     )
 
     def values(self):

@@ -19,12 +19,12 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from common.data_version import VERSION_KEY, current_version, new_version
 from enterprises.signals import records_changed
 
 from .indicators import programme_figures, public_programme_figures
 
 logger = logging.getLogger(__name__)
-VERSION_KEY = "pilotage:figures:version"
 FIGURES_TTL = 10 * 60  # seconds
 
 # The models whose rows the figures read (grant/indicators/).
@@ -36,6 +36,7 @@ WATCHED = [
     "enterprises.Participation",
     "enterprises.Assessment",
     "enterprises.Pairing",
+    # « Pilotage » keeps the survey summary and the requests to join under the same version.
     "enterprises.Survey",
     "enterprises.JoinRequest",
     "partners.Meeting",
@@ -48,12 +49,8 @@ WATCHED = [
     "grant.BudgetLine",
     "grant.Expense",
     "grant.Disbursement",
+    "grant.IndicatorTarget",
 ]
-
-
-def _new_version():
-    # An integer (Redis increments only integers), never one used before: milliseconds.
-    return int(timezone.now().timestamp() * 1000)
 
 
 def _bump():
@@ -70,7 +67,7 @@ def _bump():
 
 def _reset():
     try:
-        cache.set(VERSION_KEY, _new_version(), None)
+        cache.set(VERSION_KEY, new_version(), None)
     except Exception:
         logger.warning("Cache injoignable : chiffres du pilotage non invalidés", exc_info=True)
 
@@ -93,10 +90,7 @@ def connect():
 
 
 def _key(start, end, convention, filters):
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, _new_version(), None)
-        version = cache.get(VERSION_KEY)
+    version = current_version()
     parts = [start.isoformat(), end.isoformat(), getattr(convention, "pk", "-")]
     parts += [f"{name}={getattr(value, 'pk', '-')}" for name, value in sorted(filters.items())]
     return f"pilotage:figures:{version}:" + ":".join(str(p) for p in parts)

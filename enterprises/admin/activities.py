@@ -3,6 +3,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from common.paging import EstimatedCountPaginator
 from enterprises.admin.base import QuickActionCheckbox, ThroughEnterpriseMixin
 from enterprises.models import (
     Activity,
@@ -39,6 +40,7 @@ class ActivityAdmin(QuickActionCheckbox, SimpleHistoryAdmin):
     # the sidebar instead of a date hierarchy, whose list of months read the whole table.
     list_per_page = 50
     show_full_result_count = False
+    paginator = EstimatedCountPaginator  # no COUNT(*) of the whole table (decision 011)
     autocomplete_fields = ["author", "organisation", "place", "referral_organisation"]
     filter_horizontal = ["themes", "equipment"]
     inlines = [ParticipationInline]

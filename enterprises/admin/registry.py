@@ -12,6 +12,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from common.admin import ReadOnlyAdmin
 from common.exports import export_response
+from common.paging import EstimatedCountPaginator
 from common.tabular import Column
 from enterprises import jobs
 from enterprises.admin.base import (
@@ -137,6 +138,7 @@ class EnterpriseAdmin(QuickActionCheckbox, SimpleHistoryAdmin):
     # 20 000 enterprises at national scale: 50 a page, one COUNT (README, « Performance »).
     list_per_page = 50
     show_full_result_count = False
+    paginator = EstimatedCountPaginator  # no COUNT(*) of the whole table (decision 011)
     autocomplete_fields = ["naf", "qpv", "referent"]
     readonly_fields = [
         "tpe_status",

@@ -4,6 +4,8 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from common.data_version import versioned
+from common.widgets import QuickSelect
 from enterprises.enums import AccessOutcome, ExitReason, QpvSource, Stage
 from enterprises.models import (
     TRANSITIONS,
@@ -244,30 +246,46 @@ class ContactForm(forms.ModelForm):
         return cleaned
 
 
+def filter_choices():
+    """The choices of the list's filters that come from the data: 2015 QPVs, NAF
+    sections, organisations with an assignment."""
+    sections = (
+        NafCode.objects.values_list("section", "section_label").distinct().order_by("section")
+    )
+    return {
+        "qpv": [(str(q.pk), q.name) for q in Qpv.objects.for_choices()],
+        "section": [(code, f"{code} — {label.capitalize()}") for code, label in sections],
+        "partner": [(str(o.pk), o.name) for o in assigned_organisations()],
+    }
+
+
 class EnterpriseFilterForm(forms.Form):
-    """The list's search and filters; the export reuses them."""
+    """The list's search and filters; the export reuses them. Selects are written by
+    QuickSelect: the same markup, without a template include per option."""
 
     q = forms.CharField(label="Nom ou SIRET", required=False)
-    qpv = forms.ChoiceField(label="QPV", required=False)
+    qpv = forms.ChoiceField(label="QPV", required=False, widget=QuickSelect)
     stage = forms.ChoiceField(
-        label="Étape", choices=[("", "Toutes"), *Stage.choices], required=False
+        label="Étape",
+        choices=[("", "Toutes"), *Stage.choices],
+        required=False,
+        widget=QuickSelect,
     )
-    section = forms.ChoiceField(label="Secteur (section NAF)", required=False)
-    referent = forms.ChoiceField(label="Suivi par", required=False)
-    partner = forms.ChoiceField(label="Structure partenaire", required=False)
+    section = forms.ChoiceField(label="Secteur (section NAF)", required=False, widget=QuickSelect)
+    referent = forms.ChoiceField(label="Suivi par", required=False, widget=QuickSelect)
+    partner = forms.ChoiceField(label="Structure partenaire", required=False, widget=QuickSelect)
+
+    def narrows(self):
+        """Whether a search or a filter is set (the list then counts what it shows)."""
+        return self.is_bound and self.is_valid() and any(self.cleaned_data.values())
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        qpvs = Qpv.objects.for_choices()
-        self.fields["qpv"].choices = [("", "Tous"), ("hors", "Hors QPV")] + [
-            (str(q.pk), q.name) for q in qpvs
-        ]
-        sections = (
-            NafCode.objects.values_list("section", "section_label").distinct().order_by("section")
-        )
-        self.fields["section"].choices = [("", "Tous")] + [
-            (code, f"{code} — {label.capitalize()}") for code, label in sections
-        ]
+        # Kept under the data's version (decision 011): four queries on every visit.
+        choices = versioned("enterprises:filter-choices", filter_choices)
+        self.fields["qpv"].choices = [("", "Tous"), ("hors", "Hors QPV"), *choices["qpv"]]
+        self.fields["section"].choices = [("", "Tous"), *choices["section"]]
+        self.fields["partner"].choices = [("", "Toutes"), *choices["partner"]]
         referents = [("", "Tous"), ("moi", "Les entreprises que je suis")]
         if user.is_staff:  # others only filter on themselves: no list of colleagues' names
             referents += [
@@ -277,9 +295,6 @@ class EnterpriseFilterForm(forms.Form):
                 )
             ]
         self.fields["referent"].choices = referents
-        self.fields["partner"].choices = [("", "Toutes")] + [
-            (str(o.pk), o.name) for o in assigned_organisations()
-        ]
 
     def filter(self, queryset, user):
         if not self.is_valid():

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 
+from common.widgets import QuickSelect
 from enterprises.enums import ContactChannel, Need, Recontacted, TimeSlot
 from enterprises.models import Enterprise
 from enterprises.validators import normalise_siret, validate_siret
@@ -71,11 +72,12 @@ class JoinRequestForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     no_siret = forms.BooleanField(label="Je n'ai pas mon SIRET sous la main", required=False)
-    commune = forms.ChoiceField(label="Commune où se trouve l'entreprise")
+    commune = forms.ChoiceField(label="Commune où se trouve l'entreprise", widget=QuickSelect)
     qpv = forms.ChoiceField(
         label="Quartier",
         help_text="Les quartiers prioritaires du programme. Choisissez « je ne sais pas » "
         "si vous n'êtes pas sûr·e : nous vérifierons.",
+        widget=QuickSelect,
     )
     needs = forms.MultipleChoiceField(
         label="Sur quoi voulez-vous être aidé·e ?",

@@ -121,6 +121,18 @@ class EnterpriseQuerySet(models.QuerySet):
             return self
         return self.filter(pk__in=visible_ids(user))
 
+    def visible_to_counted(self, user):
+        """visible_to(user) with the number of enterprises it holds, the rule run once:
+        the ids are read in one query and the queryset filters on that list, so that a
+        page's rows and its count do not each plan and run the rule's UNION (decision
+        011). Staff: every enterprise, and no count (None: let the page count)."""
+        if user.is_staff and user.is_authenticated and user.is_active:
+            return self, None
+        if not user.is_authenticated or not user.is_active:
+            return self.none(), 0
+        ids = list(visible_ids(user).values_list("enterprise_id", flat=True))
+        return self.filter(pk__in=ids), len(ids)
+
 
 class Enterprise(models.Model):
     """A very small enterprise (TPE) of the programme, identified by its SIRET."""

@@ -123,6 +123,7 @@ def survey(request, token):
             answered_at=Coalesce("answered_at", now),
             **form.cleaned_data,
         )
+        records_changed.send(sender=Survey)
         if not done:  # sent twice at the same moment: the first one counts
             return render(
                 request, "enterprises/survey_invalid.html", {"reason": "used"}, status=400

@@ -4,13 +4,13 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from common.paging import CountedPaginator
 from enterprises import perms
 from enterprises.enums import ActivityKind, AssessmentSource, Source, Stage
 from enterprises.exports import enterprise_export_table
@@ -39,15 +39,19 @@ def visible(request):
     return Enterprise.objects.visible_to(request.user)
 
 
-def filtered(request):
+def filtered(request, visible_queryset=None):
     form = EnterpriseFilterForm(request.GET or None, user=request.user)
-    queryset = form.filter(visible(request), request.user) if form.is_bound else visible(request)
+    queryset = visible(request) if visible_queryset is None else visible_queryset
+    queryset = form.filter(queryset, request.user) if form.is_bound else queryset
     return form, queryset
 
 
 def enterprise_list(request):
-    """The enterprises I can see, searchable and filtered, 50 a page."""
-    form, queryset = filtered(request)
+    """The enterprises I can see, searchable and filtered, 50 a page. The visibility rule
+    runs once (its ids, then the rows on that list); without a search or a filter, the
+    count is the number of those ids (decision 011)."""
+    seen, seen_count = Enterprise.objects.visible_to_counted(request.user)
+    form, queryset = filtered(request, seen)
     queryset = (
         queryset.select_related("qpv", "naf", "referent")
         .defer("qpv__polygon")
@@ -60,7 +64,10 @@ def enterprise_list(request):
             )
         )
     )
-    page = Paginator(queryset.order_by("name", "id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    count = None if form.narrows() else seen_count
+    page = CountedPaginator(queryset.order_by("name", "id"), PAGE_SIZE, count=count).get_page(
+        request.GET.get("page")
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(

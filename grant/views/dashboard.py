@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from common.data_version import versioned
 from common.exports import export_response
 from common.perms import staff_only
 from grant.charts import programme_charts
@@ -57,7 +58,12 @@ def dashboard(request):
             "figures": figures,
             "query": query,
             "figures_html": cached_html(figures, query, figures_html),
-            "executions": grant_executions(Convention.objects.select_related("funder")),
+            # Kept under the data's version like the figures (decision 011): the survey
+            # summary read every answer of the period, the executions the expenses' history.
+            "executions": versioned(
+                f"pilotage:executions:{timezone.localdate()}",
+                lambda: grant_executions(Convention.objects.select_related("funder")),
+            ),
         },
     )
 

@@ -270,3 +270,20 @@ def test_the_inbox_shows_25_assignments_a_page(client, alice, organisation_a):
     assert len(second.context["rows"]) == 5
     shown = {a.pk for a in first.context["rows"]} | {a.pk for a in second.context["rows"]}
     assert len(shown) == 30
+
+
+def test_every_card_offers_the_reasons_outcomes_and_colleagues(
+    client, org_admin, alice, organisation_a
+):
+    """Written once per page in the view (decision 011), shown in every card that needs them."""
+    waiting = AssignmentFactory.create_batch(2, organisation=organisation_a)
+    client.force_login(org_admin)
+    page = client.get(reverse("enterprises:inbox")).content.decode()
+    for assignment in waiting:
+        assert f'id="reason-{assignment.pk}" required><option value="">—</option>' in page
+        select = page.split(f'id="colleague-{assignment.pk}">')[1].split("</select>")[0]
+        assert f'<option value="{alice.pk}">' in select
+    assert page.count('<option value="pas_de_capacite">') == 2
+    AssignmentFactory(organisation=organisation_a, status=AssignmentStatus.TAKING_CARE)
+    taken = client.get(reverse("enterprises:inbox"), {"onglet": "en-cours"}).content.decode()
+    assert '<input type="radio" name="outcome" value="done" required>' in taken

@@ -188,3 +188,13 @@ def test_the_survey_page_asks_the_four_questions(client):
         "J'accepte que mon commentaire soit montré",
     ):
         assert question in page
+
+
+def test_an_answer_shows_at_once_in_pilotage(client, staff, reference_data):
+    """« Pilotage » keeps the survey summary under the data's version (decision 011): the
+    public link's UPDATE moves that version."""
+    survey = open_survey()
+    client.force_login(staff)
+    before = client.get(reverse("grant:pilotage")).context["voice"]["answers"]
+    client.get(reverse("enterprises:survey", args=[survey_token(survey)]) + "?utile=5")
+    assert client.get(reverse("grant:pilotage")).context["voice"]["answers"] == before + 1

@@ -32,10 +32,10 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--scale",
-            choices=["demo", "national"],
+            choices=["demo", "national", "national2"],
             default="demo",
             help="national : 20 000 entreprises, 200 000 activités, 60 structures, 600 comptes "
-            "(pour les mesures de performance).",
+            "(pour les mesures de performance) ; national2 : le double de tout.",
         )
         parser.add_argument(
             "--password",
@@ -73,9 +73,11 @@ class Command(BaseCommand):
                 ),
                 Place.objects.filter(name="Tiers-lieu Gisèle-Halimi").first(),
             )
-        if options["scale"] == "national":
+        if options["scale"] in ("national", "national2"):
             counts = seed_national(
-                options["seed"], stdout=self.stdout if options["verbosity"] else None
+                options["seed"],
+                factor=2 if options["scale"] == "national2" else 1,
+                stdout=self.stdout if options["verbosity"] else None,
             )
             self.stdout.write(f"Échelle nationale : {counts}")
         contacts = Contact.objects.filter(enterprise__in=enterprises).order_by("pk")[:8]
