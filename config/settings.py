@@ -275,7 +275,8 @@ CELERY_BEAT_SCHEDULE = {
 # Whether conseillers (not only staff) may hand an enterprise to a partner.
 ASSIGNMENTS_BY_CONSEILLERS = envbool("ASSIGNMENTS_BY_CONSEILLERS", False)
 # Days a partner still sees an enterprise after declining its orientation, or after the
-# orientation expired (contacts and editing stop at once): docs/decisions/007-orientation-end-grace-period.md.
+# orientation expired (contacts and editing stop at once):
+# docs/decisions/007-orientation-end-grace-period.md.
 ORIENTATION_GRACE_DAYS = envint("ORIENTATION_GRACE_DAYS", 30)
 
 # --- The entrepreneurs' door: « Rejoindre le parcours » and the survey -----------------
