@@ -9,7 +9,7 @@ from celery import shared_task
 from celery.signals import task_failure, worker_ready
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from common.queue import send_task
@@ -138,9 +138,12 @@ def _worker_restarted(sender=None, **kwargs):
     """A worker that starts again under the same name ran nothing since: what it had
     claimed died with it."""
     hostname = getattr(sender, "hostname", "")
-    if hostname:
-        mark_lost(Report.objects.filter(worker=hostname), f"worker {hostname} restarted")
-    sweep_queued_reports()
+    try:
+        if hostname:
+            mark_lost(Report.objects.filter(worker=hostname), f"worker {hostname} restarted")
+        sweep_queued_reports()
+    except DatabaseError:  # a database not migrated yet: nothing was claimed
+        logger.warning("Base pas encore prête : rapports en attente relancés plus tard")
 
 
 @shared_task
