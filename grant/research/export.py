@@ -29,7 +29,7 @@ from enterprises.models import (
 )
 
 from ..enums import ResearchEventKind
-from ..indicators import diagnostic_pairs, hours, progress_by_domain
+from ..indicators import as_of, diagnostic_pairs, hours, progress_by_domain
 from ..indicators.parcours import SCORE_FIELDS
 from ..models import ResearchExportEvent
 from .dictionary import COLUMNS, readme
@@ -69,11 +69,20 @@ def build_dataset(study, start, end, directory, by=None, progress=None):
     key = study.key
     end_at = _end_of(end)
 
-    enterprises = Enterprise.objects.filter(created_at__lte=end_at)
+    # The enterprises in the parcours at the period's end and their stage then: the same
+    # rule as the report's (grant.indicators.as_of).
+    enterprises = as_of(Enterprise.objects.all(), end)
     ids = {}
     rows = []
     for e in enterprises.values(
-        "id", "qpv__code", "naf__section", "headcount_band", "created_on", "source"
+        "id",
+        "qpv__code",
+        "naf__section",
+        "headcount_band",
+        "created_on",
+        "source",
+        "stage_at_end",
+        "exit_reason_at_end",
     ).order_by("id"):
         ids[e["id"]] = pseudonym(key, e["id"])
         rows.append(
@@ -84,30 +93,28 @@ def build_dataset(study, start, end, directory, by=None, progress=None):
                 "tranche_effectif": e["headcount_band"],
                 "annee_creation": e["created_on"].year if e["created_on"] else "",
                 "origine": e["source"],
+                "etape_fin_periode": e["stage_at_end"],
+                "motif_sortie": e["exit_reason_at_end"]
+                if e["stage_at_end"] == Stage.SORTIE
+                else "",
             }
         )
     progress(20)
 
     steps = defaultdict(list)
     for change in (
-        StageChange.objects.filter(at__lte=end_at, enterprise_id__in=enterprises.values("id"))
+        StageChange.objects.filter(at__lte=end_at, enterprise_id__in=ids.keys())
         .order_by("at", "id")
         .values("enterprise_id", "to_stage", "reason", "at")
     ):
         steps[change["enterprise_id"]].append(change)
     contacts = dict(
-        Contact.objects.filter(enterprise_id__in=enterprises.values("id"))
+        Contact.objects.filter(enterprise_id__in=ids.keys())
         .values_list("enterprise_id")
         .annotate(n=Count("id"))
         .order_by()
     )
-    stage_at_end = {}
     for row, enterprise_id in zip(rows, ids, strict=True):
-        history = steps.get(enterprise_id, [])
-        last = history[-1] if history else None
-        stage_at_end[enterprise_id] = last["to_stage"] if last else Stage.REPEREE
-        row["etape_fin_periode"] = stage_at_end[enterprise_id]
-        row["motif_sortie"] = last["reason"] if last and last["to_stage"] == Stage.SORTIE else ""
         row["nombre_contacts"] = contacts.get(enterprise_id, 0)
     parcours = [
         {"entreprise": ids[e], "etape": s["to_stage"], "mois": _month(s["at"])}
