@@ -9,7 +9,7 @@ from celery import shared_task
 from celery.signals import task_failure, worker_ready
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import DatabaseError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from common.queue import send_task
@@ -136,14 +136,18 @@ def _report_task_failed(sender=None, task_id=None, exception=None, **kwargs):
 @worker_ready.connect
 def _worker_restarted(sender=None, **kwargs):
     """A worker that starts again under the same name ran nothing since: what it had
-    claimed died with it."""
-    hostname = getattr(sender, "hostname", "")
-    try:
-        if hostname:
-            mark_lost(Report.objects.filter(worker=hostname), f"worker {hostname} restarted")
-        sweep_queued_reports()
-    except DatabaseError:  # a database not migrated yet: nothing was claimed
-        logger.warning("Base pas encore prête : rapports en attente relancés plus tard")
+    claimed died with it. The work is sent as a task, run by the worker's own processes:
+    the main process opens no database connection its forked children would share."""
+    send_task(recover_after_restart, getattr(sender, "hostname", ""))
+
+
+@shared_task
+def recover_after_restart(hostname):
+    """Mark failed what `hostname` had claimed before it restarted; send the forgotten
+    queued reports again."""
+    if hostname:
+        mark_lost(Report.objects.filter(worker=hostname), f"worker {hostname} restarted")
+    return sweep_queued_reports()
 
 
 @shared_task

@@ -1,11 +1,9 @@
 import datetime
-import logging
 
 from celery import shared_task
 from celery.signals import worker_ready
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import DatabaseError
 from django.db.models import F
 from django.utils import timezone
 
@@ -13,8 +11,6 @@ from common.queue import send_task
 
 from .enums import EmailStatus
 from .models import OutboundEmail
-
-logger = logging.getLogger(__name__)
 
 
 @shared_task(bind=True, max_retries=5, default_retry_delay=60)
@@ -62,9 +58,7 @@ def sweep_queued_emails():
 
 @worker_ready.connect
 def _sweep_at_worker_start(sender=None, **kwargs):
-    """Send the e-mails left « queued » while no worker ran. A database that is not
-    migrated yet (a worker started first) only costs a log line."""
-    try:
-        sweep_queued_emails()
-    except DatabaseError:
-        logger.warning("Base pas encore prête : e-mails en attente renvoyés plus tard")
+    """Send the e-mails left « queued » while no worker ran, as a task run by the worker's
+    own processes: the main process opens no database connection its children would
+    share."""
+    send_task(sweep_queued_emails)

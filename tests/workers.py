@@ -40,7 +40,8 @@ def start_worker(env, *options):
             *options,
         ],
         cwd=settings.BASE_DIR,
-        env=env,
+        # A real worker never runs its tasks eagerly (the test process does, by default).
+        env={**env, "CELERY_TASK_ALWAYS_EAGER": "false"},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
