@@ -91,6 +91,9 @@ from enterprises.models import Enterprise  # noqa: E402
 OUT = Path(os.environ.get("BENCH_OUT", settings.VAR_DIR / "bench.json"))
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
 CLIENTS, REQUESTS = 4, int(os.environ.get("BENCH_REQUESTS", "200"))
+# Rounds of (trivial page, page) for each page: its ratio is the median round's, so that
+# one burst of load on the shared machine does not decide a page's figure alone.
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 
 
 def session_for(user):
@@ -205,14 +208,21 @@ def bench_pages(results):
         }
         for name, path, user in measured:
             # The machine is shared: the floor is measured again right before each page,
-            # and the page's ratio is to that floor (the one of the same minute).
-            p50_near, p95_near = timed_requests("/ping", cookies[conseiller.pk])
-            p50, p95 = timed_requests(path, cookies[user.pk])
+            # and the page's ratio is to that floor (the one of the same minute); of
+            # ROUNDS such pairs, the round with the median ratio is kept.
+            rounds = []
+            for _ in range(ROUNDS):
+                p50_near, p95_near = timed_requests("/ping", cookies[conseiller.pk])
+                p50, p95 = timed_requests(path, cookies[user.pk])
+                rounds.append((p95 / p95_near, p50, p95, p50_near, p95_near))
+            rounds.sort()
+            ratio, p50, p95, p50_near, p95_near = rounds[len(rounds) // 2]
             results["pages"][name] = {
                 "p50_ms": round(p50 * 1000, 1),
                 "p95_ms": round(p95 * 1000, 1),
                 "floor_p95_ms": round(p95_near * 1000, 1),
-                "p95_ratio": round(p95 / p95_near, 1),
+                "p95_ratio": round(ratio, 1),
+                "p95_ratios": [round(r[0], 1) for r in rounds],
                 "p50_ratio": round(p50 / p50_near, 1),
             }
     finally:
@@ -309,10 +319,12 @@ def pilotage_cold():
             begin = time.perf_counter()
             programme_figures(start, end, convention, **filters)
             timings.append(time.perf_counter() - begin)
+    median = statistics.median(timings)
     return {
-        "median_ms": round(statistics.median(timings) * 1000, 1),
+        "median_ms": round(median * 1000, 1),
         "queries": len(queries),
-        "target": "aucune (mis en cache jusqu'à la prochaine modification)",
+        "target": "< 1 s à l'échelle nationale (gardé en cache jusqu'à la prochaine modification)",
+        "target_met": median < 1,
     }
 
 

@@ -27,9 +27,15 @@ def summary(results):
                     f"requêtes {figures['queries']} (démo : {figures['queries_demo_data']})" + twice
                 )
             elif "median_ms" in figures:
+                twice = results.get("pages_x2", {}).get(name, {})
+                doubled = (
+                    f" (×2 données : {twice['median_ms']} ms, {twice['queries']} requêtes)"
+                    if "median_ms" in twice
+                    else ""
+                )
                 lines.append(
-                    f"  {name:<24} {figures['median_ms']} ms, {figures['queries']} requêtes"
-                    f" — {figures['target']}"
+                    f"{_mark(figures)} {name:<24} {figures['median_ms']} ms,"
+                    f" {figures['queries']} requêtes{doubled} — {figures['target']}"
                 )
         if "pages_x2" in results:
             trivial = results["pages_x2"]["trivial"]

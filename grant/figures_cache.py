@@ -42,6 +42,8 @@ WATCHED = [
     "partners.Meeting",
     "partners.MeetingInvitation",
     "partners.Organisation",
+    # Who sees which enterprise (the visibility ids kept under the version, decision 012).
+    "partners.Membership",
     "programme.Qpv",
     "programme.Action",
     "programme.Term",
@@ -86,6 +88,8 @@ def connect():
         post_delete.connect(data_changed, sender=model, dispatch_uid=f"figures-delete-{label}")
     themes = apps.get_model("enterprises.Activity").themes.through
     m2m_changed.connect(data_changed, sender=themes, dispatch_uid="figures-themes")
+    students = apps.get_model("enterprises.Pairing").students.through
+    m2m_changed.connect(data_changed, sender=students, dispatch_uid="figures-pairing-students")
     records_changed.connect(data_changed, dispatch_uid="figures-bulk")
 
 
