@@ -42,6 +42,15 @@ def can_create_enterprise(user):
     return user.is_staff or writing_organisation_ids(user).exists()
 
 
+def list_rights(user):
+    """(can_create_enterprise, can_request_access) with one query: the list offers both,
+    and both ask whether the user writes for an organisation."""
+    if user.is_staff:
+        return True, False
+    writes = writing_organisation_ids(user).exists()
+    return writes, writes
+
+
 def can_edit_enterprise(user, enterprise):
     """Staff; the referent; a conseiller or administrateur of an organisation it is
     assigned to. Lecteurs only read. `editable_enterprises` is the same rule as a

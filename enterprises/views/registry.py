@@ -5,7 +5,6 @@ import datetime
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -22,10 +21,11 @@ from enterprises.forms.registry import (
     EnterpriseForm,
     StageForm,
 )
-from enterprises.models import Activity, Assignment, Enterprise, JobKind, StageChange
+from enterprises.models import Activity, Enterprise, JobKind, StageChange
 from enterprises.survey_figures import answers_for
 from enterprises.validators import normalise_siret
 from enterprises.views.jobs import export_or_job
+from enterprises.views.rows import filter_widgets, list_rows
 
 PAGE_SIZE = 50
 
@@ -52,35 +52,27 @@ def enterprise_list(request):
     count is the number of those ids (decision 011)."""
     seen, seen_count = Enterprise.objects.visible_to_counted(request.user)
     form, queryset = filtered(request, seen)
-    queryset = (
-        queryset.select_related("qpv", "naf", "referent")
-        .defer("qpv__polygon")
-        .prefetch_related(
-            Prefetch(
-                "assignments",
-                queryset=Assignment.objects.select_related("organisation").only(
-                    "enterprise_id", "organisation__name"
-                ),
-            )
-        )
-    )
     count = None if form.narrows() else seen_count
     page = CountedPaginator(queryset.order_by("name", "id"), PAGE_SIZE, count=count).get_page(
         request.GET.get("page")
     )
+    # Plain values, the template only prints them (decision 012).
+    page.object_list = list_rows(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
+    can_create, can_request_access = perms.list_rights(request.user)
     return render(
         request,
         "enterprises/list.html",
         {
             "form": form,
+            "filters": filter_widgets(form, request.user),
             "page": page,
             "query": query.urlencode(),
-            "can_create": perms.can_create_enterprise(request.user),
+            "can_create": can_create,
             "filters_active": form.is_bound
             and any(form.data.get(name) for name in form.fields if name != "q"),
-            "can_request_access": perms.can_request_access(request.user),
+            "can_request_access": can_request_access,
         },
     )
 
