@@ -202,9 +202,13 @@ class AccessDecisionForm(forms.Form):
 class StageForm(forms.Form):
     """Move an enterprise along the parcours."""
 
-    to_stage = forms.ChoiceField(label="Nouvelle étape", choices=())
+    # QuickSelect: the same markup, without a template per option (decision 011).
+    to_stage = forms.ChoiceField(label="Nouvelle étape", choices=(), widget=QuickSelect)
     reason = forms.ChoiceField(
-        label="Motif de sortie", choices=[("", "—"), *ExitReason.choices], required=False
+        label="Motif de sortie",
+        choices=[("", "—"), *ExitReason.choices],
+        required=False,
+        widget=QuickSelect,
     )
     note = forms.CharField(label="Précision", max_length=255, required=False)
 
