@@ -5,12 +5,13 @@ Each line's object is a dict holding, under the names the template reads
 template is unchanged, and the page no longer builds an instance per line, its related
 users and organisations, nor calls `get_…_display` and `__str__` while rendering. The
 values come from four queries with only the columns shown (activities and their themes
-in one)."""
+in one), each compiled to SQL once per process (common.compiled)."""
 
 import datetime
 
 from django.utils import timezone
 
+from common.compiled import CompiledQuery
 from enterprises.enums import (
     ActivityKind,
     AssessmentKind,
@@ -20,7 +21,7 @@ from enterprises.enums import (
     ExitReason,
     Stage,
 )
-from enterprises.models import Activity
+from enterprises.models import Activity, Assessment, Assignment, StageChange
 from enterprises.models.orientations import OPEN_STATUSES
 from enterprises.views.rows import url_maker
 
@@ -31,6 +32,76 @@ ASSESSMENT_KINDS = dict(AssessmentKind.choices)
 ASSESSMENT_SOURCES = dict(AssessmentSource.choices)
 STATUSES = dict(AssignmentStatus.choices)
 DECLINE_REASONS = dict(DeclineReason.choices)
+
+
+# No enterprise has this id: it marks where each query takes the enterprise's.
+SAMPLE_ID = -424_242
+ACTIVITIES = CompiledQuery(
+    lambda enterprise_id: (
+        Activity.objects.filter(participations__enterprise_id=enterprise_id)
+        .order_by("-date", "-id", "themes__family", "themes__position", "themes__label")
+        .values_list(
+            "id",
+            "kind",
+            "date",
+            "title",
+            "duration",
+            "author_id",
+            "author__first_name",
+            "author__last_name",
+            "author__email",
+            "autonomy__code",
+            "themes__label",
+        )
+    ),
+    enterprise_id=SAMPLE_ID,
+)
+ASSESSMENTS = CompiledQuery(
+    lambda enterprise_id: Assessment.objects.filter(enterprise_id=enterprise_id).values_list(
+        "date",
+        "kind",
+        "source",
+        "overall",
+        "contact_id",
+        "contact__first_name",
+        "contact__last_name",
+        "contact__email",
+        "contact__anonymised_at",
+    ),
+    enterprise_id=SAMPLE_ID,
+)
+ASSIGNMENTS = CompiledQuery(
+    lambda enterprise_id: Assignment.objects.filter(enterprise_id=enterprise_id).values_list(
+        "created_at",
+        "closed_at",
+        "declined_at",
+        "status",
+        "organisation__name",
+        "closing_note",
+        "decline_reason",
+        "decline_note",
+        "assigned_by__first_name",
+        "assigned_by__last_name",
+        "assigned_by__email",
+        "decided_by__first_name",
+        "decided_by__last_name",
+        "decided_by__email",
+    ),
+    enterprise_id=SAMPLE_ID,
+)
+STAGE_CHANGES = CompiledQuery(
+    lambda enterprise_id: StageChange.objects.filter(enterprise_id=enterprise_id).values_list(
+        "at",
+        "from_stage",
+        "to_stage",
+        "reason",
+        "note",
+        "by__first_name",
+        "by__last_name",
+        "by__email",
+    ),
+    enterprise_id=SAMPLE_ID,
+)
 
 
 def _at(day):
@@ -60,23 +131,7 @@ def _contact(pk, first_name, last_name, email, anonymised_at, may_see):
 def activities(enterprise):
     """The activities met by the enterprise, newest first, each with its themes (in the
     vocabulary's order): one query, a line per activity and theme."""
-    rows = (
-        Activity.objects.filter(participations__enterprise=enterprise)
-        .order_by("-date", "-id", "themes__family", "themes__position", "themes__label")
-        .values_list(
-            "id",
-            "kind",
-            "date",
-            "title",
-            "duration",
-            "author_id",
-            "author__first_name",
-            "author__last_name",
-            "author__email",
-            "autonomy__code",
-            "themes__label",
-        )
-    )
+    rows = ACTIVITIES(enterprise_id=enterprise.pk)
     detail_url = url_maker("enterprises:activity_detail")
     found = {}
     for pk, kind, date, title, duration, author_id, first, last, email, autonomy, theme in rows:
@@ -101,17 +156,7 @@ def activities(enterprise):
 
 
 def assessments(enterprise, may_see_contacts):
-    rows = enterprise.assessments.values_list(
-        "date",
-        "kind",
-        "source",
-        "overall",
-        "contact_id",
-        "contact__first_name",
-        "contact__last_name",
-        "contact__email",
-        "contact__anonymised_at",
-    )
+    rows = ASSESSMENTS(enterprise_id=enterprise.pk)
     return [
         {
             "date": date,
@@ -125,22 +170,7 @@ def assessments(enterprise, may_see_contacts):
 
 
 def assignments(enterprise):
-    rows = enterprise.assignments.values_list(
-        "created_at",
-        "closed_at",
-        "declined_at",
-        "status",
-        "organisation__name",
-        "closing_note",
-        "decline_reason",
-        "decline_note",
-        "assigned_by__first_name",
-        "assigned_by__last_name",
-        "assigned_by__email",
-        "decided_by__first_name",
-        "decided_by__last_name",
-        "decided_by__email",
-    )
+    rows = ASSIGNMENTS(enterprise_id=enterprise.pk)
     return [
         {
             "created_at": row[0],
@@ -160,16 +190,7 @@ def assignments(enterprise):
 
 
 def stage_changes(enterprise):
-    rows = enterprise.stage_changes.values_list(
-        "at",
-        "from_stage",
-        "to_stage",
-        "reason",
-        "note",
-        "by__first_name",
-        "by__last_name",
-        "by__email",
-    )
+    rows = STAGE_CHANGES(enterprise_id=enterprise.pk)
     return [
         {
             "at": at,
