@@ -27,7 +27,7 @@ from enterprises.survey_figures import answers_for
 from enterprises.validators import normalise_siret
 from enterprises.views import timeline
 from enterprises.views.jobs import export_or_job
-from enterprises.views.rows import filter_widgets, list_rows
+from enterprises.views.rows import filter_widgets, list_rows, rows_html
 
 PAGE_SIZE = 50
 
@@ -65,6 +65,7 @@ def enterprise_list(request):
             "form": form,
             "filters": filter_widgets(form, request.user),
             "page": page,
+            "rows_html": rows_html(page.object_list),
             "query": query.urlencode(),
             "can_create": can_create,
             "filters_active": form.is_bound

@@ -3,8 +3,10 @@ only print strings (decision 012): a model instance per row, `get_…_display`, 
 and `{% url %}` per row cost more than the rest of the page."""
 
 import functools
+from html import escape
 
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
 from common.data_version import versioned
@@ -95,6 +97,46 @@ def list_rows(queryset):
             )
         )
     return rows
+
+
+# One row of the list's table. Its markup lives here rather than in list.html: through
+# the template engine, 50 rows of 11 values cost a third of the page (about 20 000
+# function calls: lookup, localisation, escaping of each value); here each value is only
+# escaped. The template prints the rows as they come (`rows_html`).
+ROW = (
+    "\n  <tr>\n"
+    '    <td data-label="Entreprise"><a href="{url}">{name}</a><br>'
+    '<span class="muted">SIRET {siret}</span></td>\n'
+    '    <td data-label="QPV">{qpv}</td>\n'
+    '    <td data-label="Étape"><span class="badge stage-{stage}">{stage_label}</span></td>\n'
+    '    <td data-label="Activité" class="optional">{naf}</td>\n'
+    '    <td data-label="Suivi">{follow}</td>\n'
+    "  </tr>\n  "
+)
+NAF = '{}<br><span class="muted">{}</span>'
+PARTNER = '<br><span class="muted">{}</span>'
+
+
+def rows_html(rows):
+    """The rows as the table's HTML, every value escaped (as the template's autoescape)."""
+    return mark_safe(
+        "".join(
+            ROW.format(
+                url=escape(row["url"]),
+                name=escape(row["name"]),
+                siret=escape(row["siret"]),
+                qpv=escape(row["qpv"]),
+                stage=escape(row["stage"]),
+                stage_label=escape(row["stage_label"]),
+                naf=NAF.format(escape(row["naf_code"]), escape(row["naf_label"]))
+                if row["naf_code"]
+                else "",
+                follow=escape(row["referent"])
+                + "".join(PARTNER.format(escape(name)) for name in row["partners"]),
+            )
+            for row in rows
+        )
+    )
 
 
 def _widgets(form):
