@@ -115,7 +115,9 @@ def enterprise_detail(request, pk):
             "contacts": enterprise.contacts.all() if may_see_contacts else None,
             "may_see_contacts": may_see_contacts,
             "stage_fields": stage_fields(enterprise.stage) if can_edit else None,
-            "timeline": timeline.timeline(enterprise, activities, may_see_contacts),
+            "timeline_html": timeline.timeline_html(
+                timeline.timeline(enterprise, activities, may_see_contacts)
+            ),
             "survey_answers": answers_for(enterprise, request.user),
             "can_log": perms.can_log_activity(request.user, enterprise.user_writes),
             "can_assign": perms.can_assign(request.user, enterprise.user_writes),

@@ -1,6 +1,6 @@
-"""The enterprise page's history as plain values and its stage form drawn once per stage
-(decision 012): the same lines as the model instances gave, in as many queries whatever
-the enterprise's history holds."""
+"""The enterprise page's history written from plain values and its stage form drawn once
+per stage (decision 012): the same lines as the model instances gave through the
+template, in as many queries whatever the enterprise's history holds."""
 
 import datetime
 import re
@@ -174,6 +174,15 @@ def test_the_history_shows_what_the_instances_showed(client, history, reader, re
     assert _ol(html) == old
     assert ("Zoé Durand" in html) == (reader == "alice")
     assert html.count("<li>") > 10 and "Rien pour l'instant" not in _ol(html)
+
+
+@pytest.mark.django_db
+def test_an_empty_history_says_so_as_before(client, alice):
+    enterprise = EnterpriseFactory(referent=alice)
+    client.force_login(alice)
+    html = client.get(reverse("enterprises:detail", args=[enterprise.pk])).text
+    old = engines["django"].from_string(OLD_TIMELINE).render({"timeline": []})
+    assert _ol(html) == old
 
 
 @pytest.mark.django_db
