@@ -8,8 +8,9 @@ from django.conf import settings
 from django.db.models import Exists, Q
 from django.utils import timezone
 
+from common.compiled import CompiledQuery
 from partners.enums import Role
-from partners.models import Membership, Organisation
+from partners.models import Membership, Organisation, User
 from partners.perms import WRITING_ROLES
 
 from .enums import PairingStatus
@@ -42,12 +43,23 @@ def can_create_enterprise(user):
     return user.is_staff or writing_organisation_ids(user).exists()
 
 
+# writing_organisation_ids(user).exists() for any user, compiled to SQL once per process
+# (decision 012): the list asks it on every visit. A user that no one is marks the place
+# of the user's id.
+WRITES = CompiledQuery(
+    lambda user_id: (
+        Membership.objects.active().of(User(pk=user_id), roles=WRITING_ROLES).values_list("pk")[:1]
+    ),
+    user_id=-424_242,
+)
+
+
 def list_rights(user):
     """(can_create_enterprise, can_request_access) with one query: the list offers both,
     and both ask whether the user writes for an organisation."""
     if user.is_staff:
         return True, False
-    writes = writing_organisation_ids(user).exists()
+    writes = bool(WRITES(user_id=user.pk))
     return writes, writes
 
 

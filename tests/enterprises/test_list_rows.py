@@ -11,8 +11,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from enterprises import perms
 from enterprises.forms.registry import EnterpriseFilterForm
 from enterprises.models import Enterprise
+from partners.models import Membership, Organisation
 from tests.factories import (
     AssignmentFactory,
     EnterpriseFactory,
@@ -125,3 +127,24 @@ def test_the_list_runs_as_many_queries_for_10_or_200_enterprises(
     many = _queries(client, alice, **params)
     # Session, user, visible ids, rights, rows, partners (+ the count with a filter).
     assert few == many == (7 if "stage" in params else 6)
+
+
+@pytest.mark.django_db
+def test_the_list_rights_agree_with_the_two_predicates(
+    alice, bob, staff, funder, org_admin, organisation_a
+):
+    people = [alice, bob, staff, funder, org_admin, UserFactory()]
+
+    def agree():
+        for user in people:
+            user = type(user).objects.get(pk=user.pk)
+            expected = (perms.can_create_enterprise(user), perms.can_request_access(user))
+            assert perms.list_rights(user) == expected, user
+
+    agree()
+    assert perms.list_rights(alice) == (True, True) and perms.list_rights(bob) == (False, False)
+    Membership.objects.filter(user=alice).update(is_active=False)
+    agree()
+    Organisation.objects.filter(pk=organisation_a.pk).update(is_active=False)
+    agree()
+    assert perms.list_rights(org_admin) == (False, False)
