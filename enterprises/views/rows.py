@@ -5,6 +5,9 @@ and `{% url %}` per row cost more than the rest of the page."""
 import functools
 from html import escape
 
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db import connections
+from django.db.models import OuterRef
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
@@ -63,24 +66,35 @@ LIST_COLUMNS = (
 )
 
 
+def _with_partners(queryset):
+    """The page's rows (LIST_COLUMNS), each with the names of the organisations it was
+    oriented to, newest first. On PostgreSQL one query: the names come as an array
+    computed for the page's rows only (the planner evaluates it after the LIMIT);
+    elsewhere a second query reads them."""
+    names = Assignment.objects.filter(enterprise=OuterRef("pk")).order_by("-created_at")
+    if connections[queryset.db].vendor == "postgresql":
+        partners = ArraySubquery(names.values("organisation__name"))
+        return list(queryset.annotate(partners=partners).values_list(*LIST_COLUMNS, "partners"))
+    page = list(queryset.values_list(*LIST_COLUMNS))
+    found = {}
+    rows = Assignment.objects.filter(enterprise_id__in=[values[0] for values in page])
+    for enterprise_id, organisation in rows.order_by("-created_at").values_list(
+        "enterprise_id", "organisation__name"
+    ):
+        found.setdefault(enterprise_id, []).append(organisation)
+    return [(*values, found.get(values[0], [])) for values in page]
+
+
 def list_rows(queryset):
     """The rows of one page of the list (a sliced queryset of enterprises) with their
-    partners' names: two queries, whatever the page holds. Each row holds what the old
-    template printed from the instance: the name (`__str__`), the stage's label, the QPV
-    or « hors QPV », the NAF code and its label cut at 40 characters, the referent as
-    `User.__str__` and the organisations of its orientations, newest first."""
-    page = list(queryset.values_list(*LIST_COLUMNS))
-    partners = {}
-    names = (
-        Assignment.objects.filter(enterprise_id__in=[values[0] for values in page])
-        .order_by("-created_at")
-        .values_list("enterprise_id", "organisation__name")
-    )
-    for enterprise_id, organisation in names:
-        partners.setdefault(enterprise_id, []).append(organisation)
+    partners' names, in one query on PostgreSQL whatever the page holds. Each row holds
+    what the old template printed from the instance: the name (`__str__`), the stage's
+    label, the QPV or « hors QPV », the NAF code and its label cut at 40 characters, the
+    referent as `User.__str__` and the organisations of its orientations, newest first."""
+    page = _with_partners(queryset)
     detail_url = url_maker("enterprises:detail")
     rows = []
-    for pk, name, trade, siret, stage, naf_code, naf_label, qpv, first, last, email in page:
+    for pk, name, trade, siret, stage, naf_code, naf_label, qpv, first, last, email, names in page:
         rows.append(
             Row(
                 pk=pk,
@@ -93,7 +107,7 @@ def list_rows(queryset):
                 naf_code=naf_code,
                 naf_label=_short(naf_label) if naf_code else "",
                 referent=_person(first, last, email) if email is not None else "",
-                partners=partners.get(pk, ()),
+                partners=names,
             )
         )
     return rows
