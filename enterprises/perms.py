@@ -5,11 +5,12 @@ Reads go through the visibility rule first (404 outside it); these predicates th
 decide writes (403 for a lecteur)."""
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Exists, Q
 from django.utils import timezone
 
+from common.compiled import CompiledQuery
 from partners.enums import Role
-from partners.models import Membership, Organisation
+from partners.models import Membership, Organisation, User
 from partners.perms import WRITING_ROLES
 
 from .enums import PairingStatus
@@ -42,6 +43,26 @@ def can_create_enterprise(user):
     return user.is_staff or writing_organisation_ids(user).exists()
 
 
+# writing_organisation_ids(user).exists() for any user, compiled to SQL once per process
+# (decision 012): the list asks it on every visit. A user that no one is marks the place
+# of the user's id.
+WRITES = CompiledQuery(
+    lambda user_id: (
+        Membership.objects.active().of(User(pk=user_id), roles=WRITING_ROLES).values_list("pk")[:1]
+    ),
+    user_id=-424_242,
+)
+
+
+def list_rights(user):
+    """(can_create_enterprise, can_request_access) with one query: the list offers both,
+    and both ask whether the user writes for an organisation."""
+    if user.is_staff:
+        return True, False
+    writes = bool(WRITES(user_id=user.pk))
+    return writes, writes
+
+
 def can_edit_enterprise(user, enterprise):
     """Staff; the referent; a conseiller or administrateur of an organisation it is
     assigned to. Lecteurs only read. `editable_enterprises` is the same rule as a
@@ -65,10 +86,11 @@ def editable_enterprises(user, queryset):
     return queryset.filter(Q(referent=user) | Q(pk__in=assigned.values("enterprise_id")))
 
 
-def can_see_contacts(user, enterprise):
+def can_see_contacts(user, enterprise, editable=None):
     """Contacts are personal data: only those who work with the enterprise see them (an
-    orientation declined or expired stops showing them at once)."""
-    return can_edit_enterprise(user, enterprise)
+    orientation declined or expired stops showing them at once). `editable`: what
+    can_edit_enterprise already answered for them, when the page asked (no second query)."""
+    return can_edit_enterprise(user, enterprise) if editable is None else editable
 
 
 def can_close_parcours(user, enterprise):
@@ -80,10 +102,19 @@ def can_close_parcours(user, enterprise):
     )
 
 
-def can_log_activity(user):
+def writes_expression(user):
+    """Whether the user writes for an organisation (administrateur or conseiller), as an
+    expression to annotate a query the page runs anyway: the enterprise page reads it
+    with the enterprise, and passes it to can_log_activity and can_assign (decision 012)."""
+    return Exists(Membership.objects.active().of(user, roles=WRITING_ROLES))
+
+
+def can_log_activity(user, writes=None):
     """Staff, or a conseiller or administrateur of an active organisation; lecteurs
-    only read."""
-    return user.is_staff or writing_organisation_ids(user).exists()
+    only read. `writes`: writes_expression's answer when already read."""
+    if user.is_staff:
+        return True
+    return writing_organisation_ids(user).exists() if writes is None else writes
 
 
 def can_edit_activity(user, activity, today=None):
@@ -102,12 +133,15 @@ def can_see_activity_notes(user, activity):
     return user.is_staff or activity.author_id == user.pk
 
 
-def can_assign(user):
+def can_assign(user, writes=None):
     """Orient an enterprise towards partners: staff; conseillers and administrateurs
-    too when the Métropole allows it (ASSIGNMENTS_BY_CONSEILLERS)."""
+    too when the Métropole allows it (ASSIGNMENTS_BY_CONSEILLERS). `writes`:
+    writes_expression's answer when already read."""
     if user.is_staff:
         return True
-    return settings.ASSIGNMENTS_BY_CONSEILLERS and writing_organisation_ids(user).exists()
+    if not settings.ASSIGNMENTS_BY_CONSEILLERS:
+        return False
+    return writing_organisation_ids(user).exists() if writes is None else writes
 
 
 def inbox_organisations(user):

@@ -1,3 +1,4 @@
+import functools
 import re
 
 from django import forms
@@ -201,9 +202,13 @@ class AccessDecisionForm(forms.Form):
 class StageForm(forms.Form):
     """Move an enterprise along the parcours."""
 
-    to_stage = forms.ChoiceField(label="Nouvelle étape", choices=())
+    # QuickSelect: the same markup, without a template per option (decision 011).
+    to_stage = forms.ChoiceField(label="Nouvelle étape", choices=(), widget=QuickSelect)
     reason = forms.ChoiceField(
-        label="Motif de sortie", choices=[("", "—"), *ExitReason.choices], required=False
+        label="Motif de sortie",
+        choices=[("", "—"), *ExitReason.choices],
+        required=False,
+        widget=QuickSelect,
     )
     note = forms.CharField(label="Précision", max_length=255, required=False)
 
@@ -281,11 +286,13 @@ class EnterpriseFilterForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        # Kept under the data's version (decision 011): four queries on every visit.
-        choices = versioned("enterprises:filter-choices", filter_choices)
-        self.fields["qpv"].choices = [("", "Tous"), ("hors", "Hors QPV"), *choices["qpv"]]
-        self.fields["section"].choices = [("", "Tous"), *choices["section"]]
-        self.fields["partner"].choices = [("", "Toutes"), *choices["partner"]]
+        # Kept under the data's version (decision 011): four queries on every visit. Read
+        # only when a choice is checked or a select drawn (callables, decision 012): the
+        # list draws its unfilled filters from its own cache and needs none of them.
+        read = functools.cache(lambda: versioned("enterprises:filter-choices", filter_choices))
+        self.fields["qpv"].choices = lambda: [("", "Tous"), ("hors", "Hors QPV"), *read()["qpv"]]
+        self.fields["section"].choices = lambda: [("", "Tous"), *read()["section"]]
+        self.fields["partner"].choices = lambda: [("", "Toutes"), *read()["partner"]]
         referents = [("", "Tous"), ("moi", "Les entreprises que je suis")]
         if user.is_staff:  # others only filter on themselves: no list of colleagues' names
             referents += [

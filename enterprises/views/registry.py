@@ -1,12 +1,12 @@
 """Workspace pages of the registry: list, page, create, edit, parcours, contacts, export."""
 
-import datetime
+import functools
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -22,17 +22,14 @@ from enterprises.forms.registry import (
     EnterpriseForm,
     StageForm,
 )
-from enterprises.models import Activity, Assignment, Enterprise, JobKind, StageChange
+from enterprises.models import Enterprise, JobKind, StageChange
 from enterprises.survey_figures import answers_for
 from enterprises.validators import normalise_siret
+from enterprises.views import timeline
 from enterprises.views.jobs import export_or_job
+from enterprises.views.rows import filter_widgets, list_rows, rows_html
 
 PAGE_SIZE = 50
-
-
-def _at(day):
-    """A date as an aware datetime at midday, to sort it among timestamped events."""
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
 
 
 def visible(request):
@@ -52,83 +49,62 @@ def enterprise_list(request):
     count is the number of those ids (decision 011)."""
     seen, seen_count = Enterprise.objects.visible_to_counted(request.user)
     form, queryset = filtered(request, seen)
-    queryset = (
-        queryset.select_related("qpv", "naf", "referent")
-        .defer("qpv__polygon")
-        .prefetch_related(
-            Prefetch(
-                "assignments",
-                queryset=Assignment.objects.select_related("organisation").only(
-                    "enterprise_id", "organisation__name"
-                ),
-            )
-        )
-    )
     count = None if form.narrows() else seen_count
     page = CountedPaginator(queryset.order_by("name", "id"), PAGE_SIZE, count=count).get_page(
         request.GET.get("page")
     )
+    # Plain values, the template only prints them (decision 012).
+    page.object_list = list_rows(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
+    can_create, can_request_access = perms.list_rights(request.user)
     return render(
         request,
         "enterprises/list.html",
         {
             "form": form,
+            "filters": filter_widgets(form, request.user),
             "page": page,
+            "rows_html": rows_html(page.object_list),
             "query": query.urlencode(),
-            "can_create": perms.can_create_enterprise(request.user),
+            "can_create": can_create,
             "filters_active": form.is_bound
             and any(form.data.get(name) for name in form.fields if name != "q"),
-            "can_request_access": perms.can_request_access(request.user),
+            "can_request_access": can_request_access,
         },
     )
 
 
+@functools.cache
+def stage_fields(stage):
+    """The fields of « Faire avancer le parcours » for an enterprise at `stage`, drawn once
+    per stage and process: they depend on nothing else (TRANSITIONS and the exit reasons
+    are code; no value, no error, no CSRF token in them), and drawing them cost half of
+    the page's template (decision 012). "" when no move is allowed."""
+    form = StageForm(enterprise=Enterprise(stage=stage))
+    if not form.fields["to_stage"].choices:
+        return ""
+    return render_to_string("includes/form_fields.html", {"form": form})
+
+
 def enterprise_detail(request, pk):
+    """An enterprise's page. Its history comes as plain values (enterprises.views.timeline,
+    decision 012); its pair, if any, and whether the user writes for an organisation (for
+    the « Noter une séance » and « Orienter » buttons) with the enterprise."""
     enterprise = get_object_or_404(
-        visible(request).select_related("qpv__successor", "naf", "referent", "point_qpv"), pk=pk
+        visible(request)
+        .select_related("qpv__successor", "naf", "referent", "point_qpv", "pair__consent")
+        .annotate(user_writes=perms.writes_expression(request.user)),
+        pk=pk,
     )
     can_edit = perms.can_edit_enterprise(request.user, enterprise)
-    may_see_contacts = perms.can_see_contacts(request.user, enterprise)
-    activities = list(
-        Activity.objects.filter(participations__enterprise=enterprise)
-        .select_related("author", "autonomy")
-        .prefetch_related("themes")
-        .order_by("-date", "-id")
-    )
-    assessments = list(enterprise.assessments.select_related("contact"))
-    assignments = list(
-        enterprise.assignments.select_related("organisation", "assigned_by", "decided_by")
-    )
-    timeline = (
-        [
-            {"at": change.at, "kind": "stage", "object": change}
-            for change in enterprise.stage_changes.select_related("by")
-        ]
-        + [
-            {"at": assignment.created_at, "kind": "assignment", "object": assignment}
-            for assignment in assignments
-        ]
-        # The partner's answer is its own line, signed by whoever decided.
-        + [
-            {
-                "at": assignment.closed_at or assignment.declined_at,
-                "kind": "decision",
-                "object": assignment,
-            }
-            for assignment in assignments
-            if assignment.closed_at or assignment.declined_at
-        ]
-        + [{"at": _at(a.date), "kind": "activity", "object": a} for a in activities]
-        + [{"at": _at(a.date), "kind": "assessment", "object": a} for a in assessments]
-    )
-    timeline.sort(key=lambda item: item["at"], reverse=True)
-    last_individual = next((a for a in activities if a.kind == ActivityKind.INDIVIDUEL), None)
+    may_see_contacts = perms.can_see_contacts(request.user, enterprise, editable=can_edit)
+    activities = timeline.activities(enterprise)
+    last_individual = next((a for a in activities if a["kind"] == ActivityKind.INDIVIDUEL), None)
     offer_autonomy = (
         enterprise.stage == Stage.ACCOMPAGNEE
         and last_individual is not None
-        and last_individual.reached_autonomy
+        and last_individual["reached_autonomy"]
     )
     return render(
         request,
@@ -138,14 +114,15 @@ def enterprise_detail(request, pk):
             "can_edit": can_edit,
             "contacts": enterprise.contacts.all() if may_see_contacts else None,
             "may_see_contacts": may_see_contacts,
-            "stage_form": StageForm(enterprise=enterprise) if can_edit else None,
-            "timeline": timeline,
+            "stage_fields": stage_fields(enterprise.stage) if can_edit else None,
+            "timeline_html": timeline.timeline_html(
+                timeline.timeline(enterprise, activities, may_see_contacts)
+            ),
             "survey_answers": answers_for(enterprise, request.user),
-            "can_log": perms.can_log_activity(request.user),
-            "can_assign": perms.can_assign(request.user),
+            "can_log": perms.can_log_activity(request.user, enterprise.user_writes),
+            "can_assign": perms.can_assign(request.user, enterprise.user_writes),
             "offer_autonomy": offer_autonomy
-            and (can_edit or last_individual.author_id == request.user.pk),
-            "assessments": assessments,
+            and (can_edit or last_individual["author_id"] == request.user.pk),
         },
     )
 
