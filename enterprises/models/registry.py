@@ -5,8 +5,8 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
-from django.db.models import Exists, F, Window
+from django.db import connections, models, transaction
+from django.db.models import Exists, F, Lookup, Window
 from django.db.models.functions import Lead
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -139,7 +139,23 @@ class EnterpriseQuerySet(models.QuerySet):
         if not user.is_authenticated or not user.is_active:
             return self.none(), 0
         ids = sight_ids(user)
+        if connections[self.db].vendor == "postgresql":
+            # One array parameter (`= ANY(%s)`), not IN with 350 placeholders that Django
+            # prepared and psycopg parsed on every page (≈ 1 ms). SQLite has no arrays.
+            return self.filter(AnyOf(F("pk"), ids)), len(ids)
         return self.filter(pk__in=ids), len(ids)
+
+
+class AnyOf(Lookup):
+    """`field = ANY(array)`: a list of values as one parameter (PostgreSQL)."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False  # the list goes as it is: psycopg sends it as one array
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY({rhs})", [*lhs_params, *rhs_params]
 
 
 def sight_ids(user):

@@ -91,9 +91,14 @@ def enterprise_detail(request, pk):
     """An enterprise's page. Its history comes as plain values (enterprises.views.timeline,
     decision 012); its pair, if any, and whether the user writes for an organisation (for
     the « Noter une séance » and « Orienter » buttons) with the enterprise."""
+    # A page that only reads: the visibility ids kept under the data's version (decision
+    # 012) rather than the rule compiled and run again; its forms post to views that run
+    # the rule live.
+    seen, _count = Enterprise.objects.visible_to_counted(request.user)
     enterprise = get_object_or_404(
-        visible(request)
-        .select_related("qpv__successor", "naf", "referent", "point_qpv", "pair__consent")
+        seen.select_related("qpv__successor", "naf", "referent", "point_qpv", "pair__consent")
+        # The QPVs' outlines are JSON of thousands of points, read and decoded for nothing.
+        .defer("qpv__polygon", "qpv__successor__polygon", "point_qpv__polygon")
         .annotate(user_writes=perms.writes_expression(request.user)),
         pk=pk,
     )
