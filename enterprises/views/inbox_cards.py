@@ -6,13 +6,13 @@ markup is the template's, word for word; `tests/enterprises/test_inbox_speed.py`
 the forms, labels and links the cards show."""
 
 from django.template.defaultfilters import linebreaksbr
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince
 
 from enterprises.enums import AssignmentStatus, DeclineReason
+from enterprises.views.plain import Urls, day
 
 # The statuses whose card offers « Confier à un collègue ».
 HANDED_OVER = {AssignmentStatus.QUO, AssignmentStatus.TAKING_CARE}
@@ -61,24 +61,6 @@ HAND_OVER = (
     '<button type="submit" class="button">Confier</button>\n'
     "</form>\n"
 )
-
-
-def day(moment):
-    """The template's `|date:"d/m/Y"`: the day in the current time zone."""
-    return timezone.localtime(moment).strftime("%d/%m/%Y")
-
-
-class Urls:
-    """URLs built from one reverse() per name and page, not one per card."""
-
-    MARK = 2_147_483_647
-
-    def __init__(self, *names):
-        self.parts = {name: reverse(name, args=[self.MARK]).split(str(self.MARK)) for name in names}
-
-    def __call__(self, name, pk):
-        before, after = self.parts[name]
-        return f"{before}{pk}{after}"
 
 
 def _meta(row, names, now):
