@@ -110,7 +110,7 @@ def request_list(request):
     # purge moves the version), not on every visit (it read every handled request).
     count = versioned(
         "enterprises:handled-join-requests",
-        JoinRequest.objects.exclude(status=JoinRequestStatus.NEW).count,
+        handled.count,
     )
     page = CountedPaginator(handled, 25, count=count).get_page(request.GET.get("page"))
     urls = Urls("enterprises:request_detail", "enterprises:detail")
