@@ -10,10 +10,9 @@ from django.template.defaultfilters import linebreaksbr
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from django.utils.timesince import timesince
 
 from enterprises.enums import AssignmentStatus, DeclineReason
-from enterprises.views.plain import Urls, day
+from enterprises.views.plain import Urls, day, since
 
 # The statuses whose card offers « Confier à un collègue ».
 HANDED_OVER = {AssignmentStatus.QUO, AssignmentStatus.TAKING_CARE}
@@ -70,7 +69,7 @@ def _meta(row, names, now):
     meta = (
         f"{escape(row['enterprise__qpv__name'] or '') or 'hors QPV'} — orientée par "
         f"{escape(names.get(row['assigned_by_id']) or '') or METROPOLE}"
-        f" le {day(row['created_at'])} ({timesince(row['created_at'], now)})"
+        f" le {day(row['created_at'])} ({since(row['created_at'], now)})"
     )
     if row["action__name"] is not None:
         meta += f" — {escape(row['action__name'])}"

@@ -11,14 +11,16 @@ from django.template import Context, Template
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import format_html_join
 from django.utils.text import capfirst
+from django.utils.timesince import timesince
 
 from enterprises import perms
 from enterprises.enums import CLOSED_STATUSES, AssignmentStatus, DeclineReason
 from enterprises.models import Assignment, Enterprise
 from enterprises.views.inbox import TABS
+from enterprises.views.plain import since
 from partners.enums import Role
 from partners.models import User
 from partners.perms import active_role
@@ -235,3 +237,13 @@ def test_the_cards_forms_carry_this_requests_csrf_token(alice, organisation_a):
     assert response.status_code == 302
     assignment.refresh_from_db()
     assert assignment.status == AssignmentStatus.TAKING_CARE
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_since_says_what_timesince_says(language):
+    now = timezone.now()
+    with translation.override(language):
+        for minutes in [0, 1, 2, 59, 61, 60 * 25, 60 * 24 * 8, 60 * 24 * 40, 60 * 24 * 800]:
+            for extra in range(0, 3):
+                moment = now - datetime.timedelta(minutes=minutes + extra * 1441)
+                assert since(moment, now) == timesince(moment, now)
