@@ -123,8 +123,6 @@ def inbox_memberships(user):
     return (
         Membership.objects.active()
         .of(user, roles=INBOX_ROLES)
-        .select_related("organisation")
-        .only("role", "organisation__id", "organisation__name")
         .order_by("organisation__name", "organisation_id")
     )
 

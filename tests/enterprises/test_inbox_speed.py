@@ -200,9 +200,9 @@ def test_the_inbox_runs_the_same_queries_for_10_or_200_assignments(
             )
         counts.append((queries(), queries(onglet="en-cours"), queries(onglet="refuses")))
     assert counts[0] == counts[1]
-    # session, user, memberships, counts, cards, their users, colleagues (the admin);
-    # on « Déclinées » the visibility rule for its cards instead of the colleagues.
-    assert counts[0] == (7, 7, 7)
+    # session, user, organisations with their counts, cards, their users, colleagues (the
+    # admin); on « Déclinées » the visibility rule for its cards instead of colleagues.
+    assert counts[0] == (6, 6, 6)
 
 
 def test_inbox_memberships_are_inbox_organisations_with_my_role(
@@ -218,6 +218,31 @@ def test_inbox_memberships_are_inbox_organisations_with_my_role(
         for membership in memberships:
             assert membership.role == active_role(user, membership.organisation)
     assert len(perms.inbox_memberships(alice)) == 2
+
+
+def test_each_organisation_shows_its_own_counts(client, alice, organisation_a, organisation_b):
+    MembershipFactory(user=alice, organisation=organisation_b, role=Role.LECTEUR)
+    empty = OrganisationFactory(name="Structure C")
+    MembershipFactory(user=alice, organisation=empty, role=Role.ADMIN)
+    AssignmentFactory.create_batch(3, organisation=organisation_a)
+    AssignmentFactory(organisation=organisation_a, status=AssignmentStatus.TAKING_CARE)
+    AssignmentFactory.create_batch(2, organisation=organisation_b, status=AssignmentStatus.EXPIRED)
+    AssignmentFactory(organisation=OrganisationFactory(name="Structure Z"))
+    client.force_login(alice)
+
+    def tabs(**query):
+        response = client.get(reverse("enterprises:inbox"), query)
+        return response.context["organisation"], [count for _, _, count in response.context["tabs"]]
+
+    assert tabs() == (organisation_a, [3, 1, 0, 0, 0])
+    assert tabs(structure=organisation_b.pk) == (organisation_b, [0, 0, 0, 0, 2])
+    assert tabs(structure=empty.pk) == (empty, [0, 0, 0, 0, 0])
+    assert tabs(structure="autre") == (organisation_a, [3, 1, 0, 0, 0])
+    page = client.get(reverse("enterprises:inbox"), {"structure": organisation_b.pk}).content
+    assert b"Prendre en charge" not in page  # a lecteur in B
+    page = client.get(reverse("enterprises:inbox"), {"structure": empty.pk}).content.decode()
+    assert "Rien dans cet onglet." in page
+    assert page.count("<option value=") == 3 and "Structure Z" not in page
 
 
 def test_the_cards_forms_carry_this_requests_csrf_token(alice, organisation_a):
