@@ -5,6 +5,7 @@ import functools
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -94,9 +95,12 @@ def enterprise_detail(request, pk):
     # A page that only reads: the visibility ids kept under the data's version (decision
     # 012) rather than the rule compiled and run again; its forms post to views that run
     # the rule live.
-    seen, _count = Enterprise.objects.visible_to_counted(request.user)
+    if not Enterprise.objects.sees(request.user, pk):
+        raise Http404
     enterprise = get_object_or_404(
-        seen.select_related("qpv__successor", "naf", "referent", "point_qpv", "pair__consent")
+        Enterprise.objects.select_related(
+            "qpv__successor", "naf", "referent", "point_qpv", "pair__consent"
+        )
         # The QPVs' outlines are JSON of thousands of points, read and decoded for nothing.
         .defer("qpv__polygon", "qpv__successor__polygon", "point_qpv__polygon")
         .annotate(user_writes=perms.writes_expression(request.user)),

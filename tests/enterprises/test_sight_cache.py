@@ -98,3 +98,12 @@ def test_a_logged_activity_and_a_pairing_show_at_once(client, organisation_a):
         activity=ActivityFactory(author=author), enterprise=EnterpriseFactory(name="RENCONTRÉE")
     )
     assert listed(client) == {"RENCONTRÉE"}
+
+
+def test_sees_answers_as_the_rule(alice, charlie, staff, organisation_a):
+    mine = AssignmentFactory(enterprise=EnterpriseFactory(), organisation=organisation_a)
+    others = EnterpriseFactory()
+    for user in (alice, charlie, staff):
+        for enterprise in (mine.enterprise, others):
+            live = Enterprise.objects.visible_to(user).filter(pk=enterprise.pk).exists()
+            assert Enterprise.objects.sees(user, enterprise.pk) is live
