@@ -23,7 +23,8 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.urls import NoReverseMatch
 from django.utils.html import conditional_escape, escape
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeData, mark_safe
+from django.utils.text import capfirst
 from django.utils.translation import gettext, gettext_lazy
 
 from common.admin_filters import load_filter_choices
@@ -31,6 +32,7 @@ from common.widgets import QuickSelect, _attributes
 
 # Written as they are, without a lookup of the field's type for each value.
 PLAIN_TEXT_FIELDS = (models.CharField, models.TextField, models.EmailField, models.SlugField)
+MAX_MEMO = 256  # per-process memos start again empty past this many entries
 PK_MARK = "QUICKPK"  # letters only: a reverse, a URL split and escape leave it as it is
 
 
@@ -234,6 +236,87 @@ class QuickActionForm(helpers.ActionForm):
     )
 
 
+_rendered_media = {}
+
+
+class QuickMedia:
+    """The changelist's media for {{ media.js }} and {{ media.css }}: Django merges the
+    lists of scripts (a topological sort) and resolves each static URL on every page;
+    the result depends only on those lists of paths, kept per process (any other kind
+    of asset is rendered each time)."""
+
+    def __init__(self, media):
+        self.media = media
+
+    def __getitem__(self, name):
+        lists = getattr(self.media, f"_{name}_lists")
+        key = (name, repr(lists)) if _only_paths(lists) else None
+        html = _rendered_media.get(key) if key else None
+        if html is None:
+            html = str(self.media[name])
+            if key:
+                if len(_rendered_media) >= MAX_MEMO:
+                    _rendered_media.clear()
+                _rendered_media[key] = html
+        return html
+
+    def __str__(self):
+        return str(self.media)
+
+    def __html__(self):
+        return self.media.__html__()
+
+
+def _only_paths(lists):
+    """Whether a media's lists hold only paths, which their repr says all about."""
+    for entry in lists:
+        paths = [p for group in entry.values() for p in group] if isinstance(entry, dict) else entry
+        if not all(type(path) is str for path in paths):
+            return False
+    return True
+
+
+def quick_headers(headers, num_sorted_fields):
+    """The table's header cells as change_list_results.html writes them from Django's
+    `result_headers` (its loop of nine nodes a column), whitespace included."""
+    remove = conditional_escape(gettext("Remove from sorting"))
+    toggle = conditional_escape(gettext("Toggle sorting"))
+    cells = []
+    for header in headers:
+        text = header["text"]
+        shown = capfirst(str(text))
+        shown = mark_safe(shown) if isinstance(text, SafeData) else html_escape(shown)
+        options = ""
+        if header["sortable"] and header.get("sort_priority", 0) > 0:
+            priority = ""
+            if num_sorted_fields > 1:
+                title = gettext("Sorting priority: %(priority_number)s") % {
+                    "priority_number": header["sort_priority"]
+                }
+                priority = (
+                    f'<span class="sortpriority" title="{title}">{header["sort_priority"]}</span>'
+                )
+            order = "ascending" if header["ascending"] else "descending"
+            options = (
+                '\n       <div class="sortoptions">\n'
+                f'         <a class="sortremove" href="{html_escape(header["url_remove"])}"'
+                f' title="{remove}"></a>\n'
+                f"         {priority}\n"
+                f'         <a href="{html_escape(header["url_toggle"])}" class="toggle {order}"'
+                f' title="{toggle}"></a>\n'
+                "       </div>\n   "
+            )
+        if header["sortable"]:
+            label = f'<a href="{html_escape(header["url_primary"])}">{shown}</a>'
+        else:
+            label = f"<span>{shown}</span>"
+        cells.append(
+            f'\n<th scope="col"{header["class_attrib"]}>\n   {options}\n'
+            f'   <div class="text">{label}</div>\n   <div class="clear"></div>\n</th>'
+        )
+    return mark_safe("".join(cells))
+
+
 class QuickChangeList(ChangeList):
     """Reads the page's rows with only the columns the list shows (`list_only` of the
     ModelAdmin); the actions' querysets, the count and the change pages read every
@@ -294,6 +377,13 @@ class QuickChangeListMixin:
 
     def get_changelist(self, request, **kwargs):
         return QuickChangeList
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        context = getattr(response, "context_data", None)
+        if context is not None and isinstance(context.get("media"), forms.Media):
+            context["media"] = QuickMedia(context["media"])
+        return response
 
     def action_checkbox_writer(self):
         """A function writing a row's checkbox; the label's translation read once a page."""

@@ -7,11 +7,16 @@ from pathlib import Path
 import pytest
 from django.contrib import admin
 from django.contrib.admin.helpers import ActionForm
-from django.contrib.admin.templatetags.admin_list import admin_list_filter, items_for_result
+from django.contrib.admin.templatetags.admin_list import (
+    admin_list_filter,
+    items_for_result,
+    result_list,
+)
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth.models import Permission
 from django.db import connection
 from django.template import Context, Template
+from django.template.loader import get_template
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -19,6 +24,7 @@ from django.utils import translation
 
 from common.admin_filters import quick_filter
 from common.admin_lists import QuickActionForm, quick_rows
+from common.templatetags.quick_admin import quick_result_list
 from enterprises.models import Activity, Enterprise
 from partners.models import User
 from tests.factories import (
@@ -83,6 +89,20 @@ def test_rows_and_filters_are_djangos_markup(listed, staff, model, params):
         assert quick_rows(cl) == django_rows
         for spec in cl.filter_specs:
             assert quick_filter(cl, spec) == admin_list_filter(cl, spec)
+
+
+@pytest.mark.parametrize(
+    "model, params",
+    [(Enterprise, {"o": "2.-4"}), (Enterprise, {}), (Activity, {"o": "-3"}), (Activity, {})],
+)
+def test_the_whole_table_is_djangos_markup(listed, staff, model, params):
+    """Header cells (sorted by one or two columns) and rows, through both templates."""
+    with translation.override("fr"):
+        cl = _changelist(model, staff, params)
+        cl.formset = None  # as changelist_view sets it
+        django = get_template("admin/change_list_results.html").render(result_list(cl))
+        ours = get_template("admin/quick_change_list_results.html").render(quick_result_list(cl))
+        assert ours == django and "sortoptions" in ours
 
 
 def test_rows_are_written_by_django_for_popups(listed, staff):
