@@ -10,6 +10,7 @@ change link's prefix. Columns it does not know (a ModelAdmin method other than t
 action checkbox, a property), list_editable and popups go through Django's code."""
 
 import functools
+import re
 from html import escape as html_escape
 from urllib.parse import quote_plus
 
@@ -32,6 +33,7 @@ from common.widgets import QuickSelect, _attributes
 
 # Written as they are, without a lookup of the field's type for each value.
 PLAIN_TEXT_FIELDS = (models.CharField, models.TextField, models.EmailField, models.SlugField)
+HTML_SPECIAL = re.compile("[&<>\"']")  # what html.escape (quote=True) replaces
 MAX_MEMO = 256  # per-process memos start again empty past this many entries
 PK_MARK = "QUICKPK"  # letters only: a reverse, a URL split and escape leave it as it is
 
@@ -47,7 +49,7 @@ def _escape(value):
     text is escaped as Django's `escape` does (html.escape), anything else goes through
     conditional_escape (safe strings kept, objects and lazy text turned into text)."""
     if type(value) is str:
-        return html_escape(value)
+        return html_escape(value) if HTML_SPECIAL.search(value) else value
     return conditional_escape(value)
 
 
@@ -391,7 +393,7 @@ class QuickChangeListMixin:
         label = gettext("Select this object for an action - {}")
 
         def write(obj):
-            value, text = html_escape(str(obj.pk)), label.format(html_escape(str(obj)))
+            value, text = _escape(str(obj.pk)), label.format(_escape(str(obj)))
             return mark_safe(
                 f'<input type="checkbox" name="{name}" value="{value}" class="action-select"'
                 f' aria-label="{text}">'
