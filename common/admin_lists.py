@@ -225,11 +225,38 @@ class _QuickHiddenInput(forms.HiddenInput):
         )
 
 
+_rendered_selects = {}
+
+
+class _RememberedSelect(QuickSelect):
+    """QuickSelect kept per process under everything it writes (name, value, attributes,
+    choices): a changelist's action select is the same on every page of it."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        try:
+            key = (
+                name,
+                str(value),
+                tuple(sorted({**self.attrs, **(attrs or {})}.items())),
+                tuple((str(v), str(label)) for v, label in self.choices),
+            )
+            hash(key)
+        except (TypeError, ValueError):
+            return super().render(name, value, attrs, renderer)
+        html = _rendered_selects.get(key)
+        if html is None:
+            html = super().render(name, value, attrs, renderer)
+            if len(_rendered_selects) >= MAX_MEMO:
+                _rendered_selects.clear()
+            _rendered_selects[key] = html
+        return html
+
+
 class QuickActionForm(helpers.ActionForm):
     """The changelist's action form, its select and hidden input written in Python (the
     same markup as Django's widgets, compared by a test)."""
 
-    action = forms.ChoiceField(label=gettext_lazy("Action:"), widget=QuickSelect)
+    action = forms.ChoiceField(label=gettext_lazy("Action:"), widget=_RememberedSelect)
     select_across = forms.BooleanField(
         label="",
         required=False,

@@ -124,11 +124,16 @@ def test_query_strings_are_djangos(staff):
 
 
 def test_the_action_form_is_djangos_markup():
-    choices = [("", "---------"), ("export", "Exporter <la> sélection & plus")]
-    ours, django = QuickActionForm(auto_id=None), ActionForm(auto_id=None)
-    ours.fields["action"].choices = django.fields["action"].choices = choices
-    for name in ("action", "select_across"):
-        assert _squeeze(str(ours[name])) == _squeeze(str(django[name]))
+    for choices in (
+        [("", "---------"), ("export", "Exporter <la> sélection & plus")],
+        [("", "---------"), ("export", "Exporter <la> sélection & plus")],  # remembered
+        [("", "---------"), ("delete", "Supprimer")],
+    ):
+        ours, django = QuickActionForm(auto_id=None), ActionForm(auto_id=None)
+        ours.fields["action"].choices = django.fields["action"].choices = choices
+        for name in ("action", "select_across"):
+            assert _squeeze(str(ours[name])) == _squeeze(str(django[name]))
+        assert choices[1][0] in str(ours["action"])
 
 
 def _djangos_sidebar(context):
