@@ -80,7 +80,7 @@ CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
 SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "common.admin_site.ParcoursAdminConfig",  # django.contrib.admin, its site kept per permissions
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -3,8 +3,10 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from common.admin_filters import VersionedRelatedFieldListFilter
+from common.admin_lists import QuickChangeListMixin
 from common.paging import EstimatedCountPaginator
-from enterprises.admin.base import QuickActionCheckbox, ThroughEnterpriseMixin
+from enterprises.admin.base import ThroughEnterpriseMixin
 from enterprises.models import (
     Activity,
     Participation,
@@ -20,13 +22,27 @@ class ParticipationInline(admin.TabularInline):
 
 
 @admin.register(Activity)
-class ActivityAdmin(QuickActionCheckbox, SimpleHistoryAdmin):
+class ActivityAdmin(QuickChangeListMixin, SimpleHistoryAdmin):
     list_display = ["date", "kind", "title", "duration", "place_type", "author", "organisation"]
+    # What the rows read: list_display, and what the __str__ of the row (the checkbox's
+    # label), its author and organisation read (common/admin_lists.py).
+    list_only = [
+        "date",
+        "kind",
+        "title",
+        "duration",
+        "place_type",
+        "author__first_name",
+        "author__last_name",
+        "author__email",
+        "organisation__name",
+    ]
     list_filter = [
         "kind",
         "place_type",
-        "organisation",
-        "action",
+        # Choices under the data's version (decision 012): a query each on every visit.
+        ("organisation", VersionedRelatedFieldListFilter),
+        ("action", VersionedRelatedFieldListFilter),
         ("date", admin.DateFieldListFilter),
     ]
     search_fields = [

@@ -4,29 +4,11 @@ import base64
 import secrets
 
 from django import forms
-from django.contrib.admin import helpers
 from django.shortcuts import render
-from django.utils.html import format_html
-from django.utils.translation import gettext
 
 from enterprises.models import (
     Enterprise,
 )
-
-
-class QuickActionCheckbox:
-    """Django renders each row's action checkbox through the form templates, about a
-    millisecond a row, a third of a 50-row changelist: the same markup, written directly
-    (a test compares it with Django's)."""
-
-    def action_checkbox(self, obj):
-        return format_html(
-            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
-            helpers.ACTION_CHECKBOX_NAME,
-            str(obj.pk),
-            format_html(gettext("Select this object for an action - {}"), str(obj)),
-        )
-
 
 IMPORT_SESSION_KEY = "enterprise_import"
 PIX_SESSION_KEY = "pix_import"

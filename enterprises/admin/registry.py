@@ -11,6 +11,12 @@ from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
 from common.admin import ReadOnlyAdmin
+from common.admin_filters import (
+    VersionedAllValuesFieldListFilter,
+    VersionedRelatedFieldListFilter,
+    cached_choices,
+)
+from common.admin_lists import QuickChangeListMixin
 from common.exports import export_response
 from common.paging import EstimatedCountPaginator
 from common.tabular import Column
@@ -18,7 +24,6 @@ from enterprises import jobs
 from enterprises.admin.base import (
     IMPORT_SESSION_KEY,
     ImportForm,
-    QuickActionCheckbox,
     ThroughEnterpriseMixin,
     action_page,
     stash_upload,
@@ -86,7 +91,13 @@ class PartnerFilter(admin.SimpleListFilter):
     parameter_name = "partenaire"
 
     def lookups(self, request, model_admin):
-        return [(o.pk, o.name) for o in assigned_organisations()]
+        # Under the data's version: an assignment or an organisation saved moves it.
+        return cached_choices(
+            request,
+            model_admin,
+            "partner",
+            lambda: [(o.pk, o.name) for o in assigned_organisations()],
+        )
 
     def queryset(self, request, queryset):
         if self.value():
@@ -110,12 +121,30 @@ class MoveForm(forms.Form):
 
 
 @admin.register(Enterprise)
-class EnterpriseAdmin(QuickActionCheckbox, SimpleHistoryAdmin):
+class EnterpriseAdmin(QuickChangeListMixin, SimpleHistoryAdmin):
     list_display = ["name", "trade_name", "siret", "qpv", "stage", "naf", "referent", "tpe_status"]
+    # What the rows read: list_display, and what the __str__ of the row (the checkbox's
+    # label), its QPV, NAF code and referent read (common/admin_lists.py).
+    list_only = [
+        "name",
+        "trade_name",
+        "siret",
+        "stage",
+        "tpe_status",
+        "qpv__code",
+        "qpv__name",
+        "qpv__generation",
+        "naf__code",
+        "naf__label",
+        "referent__first_name",
+        "referent__last_name",
+        "referent__email",
+    ]
     list_filter = [
         "stage",
-        "qpv",
-        "naf__section",
+        # Choices under the data's version (decision 012): a query each on every visit.
+        ("qpv", VersionedRelatedFieldListFilter),
+        ("naf__section", VersionedAllValuesFieldListFilter),
         # No referent filter: hundreds of conseillers at national scale made the sidebar
         # the slowest part of the page. Search by a referent's e-mail, or use the
         # workspace list, which filters by referent.

@@ -1,0 +1,69 @@
+"""Admin template tags writing Django's markup with less work per page (decision 012)."""
+
+from django import template
+from django.contrib.admin.templatetags.admin_list import (
+    admin_list_filter,
+    result_headers,
+    result_hidden_fields,
+    results,
+)
+from django.contrib.admin.templatetags.base import InclusionAdminNode
+from django.utils.safestring import mark_safe
+
+from common import admin_site
+from common.admin_filters import quick_filter
+from common.admin_lists import quick_headers, quick_rows
+
+register = template.Library()
+
+
+def quick_result_list(cl):
+    """What Django's `result_list` gives change_list_results.html, and `rows_html` and
+    `headers_html`: the table's rows from `quick_rows` and its header cells, joined as
+    Django's template joins them (its loops cost 0.1 ms a row); None with Django's rows."""
+    headers = list(result_headers(cl))
+    num_sorted_fields = sum(1 for h in headers if h["sortable"] and h["sorted"])
+    rows = quick_rows(cl)
+    rows_html = headers_html = None
+    if rows is None:
+        rows = list(results(cl))
+    else:
+        rows_html = mark_safe("".join(f"\n\n<tr>{row}</tr>\n" for row in rows))
+        headers_html = quick_headers(headers, num_sorted_fields)
+    return {
+        "cl": cl,
+        "result_hidden_fields": list(result_hidden_fields(cl)),
+        "result_headers": headers,
+        "num_sorted_fields": num_sorted_fields,
+        "results": rows,
+        "rows_html": rows_html,
+        "headers_html": headers_html,
+    }
+
+
+@register.tag(name="quick_result_list")
+def quick_result_list_tag(parser, token):
+    """{% quick_result_list cl %}: Django's {% result_list cl %}; its template,
+    quick_change_list_results.html, is Django's change_list_results.html printing
+    `rows_html` when there is one."""
+    return InclusionAdminNode(
+        parser,
+        token,
+        func=quick_result_list,
+        template_name="quick_change_list_results.html",
+        takes_context=False,
+    )
+
+
+@register.simple_tag(takes_context=True)
+def nav_app_list(context):
+    """The sidebar's list of apps (admin/app_list.html), kept per process by its content."""
+    app_list_template = context.template.engine.get_template("admin/app_list.html")
+    return admin_site.nav_app_list(app_list_template, context)
+
+
+@register.simple_tag
+def quick_admin_list_filter(cl, spec):
+    """Django's {% admin_list_filter cl spec %} (admin/filter.html), written in Python."""
+    html = quick_filter(cl, spec)
+    return admin_list_filter(cl, spec) if html is None else html
