@@ -21,3 +21,19 @@ errorlog = "-"
 # The path without its query string (%(U)s), tokens masked by the logger class.
 access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms'
 logger_class = "config.access_log.MaskingGunicornLogger"
+
+
+def post_worker_init(worker):
+    """Once a worker has loaded the application: import every view through the URLconf,
+    then move everything alive to the permanent generation (`gc.freeze()`, as Instagram
+    does for its Django workers). About 210 000 objects are alive after start; without this,
+    a full collection walked them all, 100–230 ms, once every 20 to 100 requests: that pause
+    was the p95 of light pages (decision 012). A request's own objects are still collected
+    as before."""
+    import gc
+
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018 — imports the views and what they import
+    gc.collect()
+    gc.freeze()
