@@ -5,12 +5,11 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from common.data_version import versioned
 from common.exports import export_response
 from common.perms import staff_only
 from grant.charts import programme_charts
-from grant.dashboard import TABLES, DashboardFilters
-from grant.figures_cache import cached_html, cached_programme_figures
+from grant.dashboard import CACHED, TABLES, DashboardFilters
+from grant.figures_cache import cached_html, cached_programme_figures, versioned_many
 from grant.indicators import (
     grant_executions,
 )
@@ -22,10 +21,22 @@ from grant.models import (
 @staff_only
 def dashboard(request):
     """« Pilotage »: the key figures at a glance, with filters, charts and downloads."""
-    filters_form = DashboardFilters(request.GET or None)
+    # Kept under the data's version like the figures (decision 011), read in one round
+    # trip with the filters' options and default convention: the conventions' execution
+    # (the expenses' history).
+    executions = f"pilotage:executions:{timezone.localdate()}"
+    version, cached = versioned_many(
+        {
+            **CACHED,
+            executions: lambda: grant_executions(Convention.objects.select_related("funder")),
+        }
+    )
+    filters_form = DashboardFilters(request.GET or None, cached=cached)
     start, end, convention, filters = filters_form.values()
     refresh = "recalculer" in request.GET
-    figures = cached_programme_figures(start, end, convention, refresh=refresh, **filters)
+    figures = cached_programme_figures(
+        start, end, convention, refresh=refresh, version=version, **filters
+    )
     query = request.GET.copy()
     query.pop("recalculer", None)
     query = query.urlencode()
@@ -55,15 +66,11 @@ def dashboard(request):
         "grant/pilotage.html",
         {
             "form": filters_form,
+            "filters_html": filters_form.fields_html(version),
             "figures": figures,
             "query": query,
             "figures_html": cached_html(figures, query, figures_html),
-            # Kept under the data's version like the figures (decision 011): the survey
-            # summary read every answer of the period, the executions the expenses' history.
-            "executions": versioned(
-                f"pilotage:executions:{timezone.localdate()}",
-                lambda: grant_executions(Convention.objects.select_related("funder")),
-            ),
+            "executions": cached[executions],
         },
     )
 
