@@ -11,7 +11,7 @@ from common.widgets import QuickSelect
 from enterprises.models import assigned_organisations
 from programme.models import Action, Qpv
 
-from .figures_cache import cached_fragment, versioned_many
+from .figures_cache import versioned_many
 from .models import Convention
 
 
@@ -67,17 +67,18 @@ class DashboardFilters(forms.Form):
         filters = {k: data.get(k) for k in ("qpv", "action", "organisation")}
         return start, end, convention, filters
 
-    def fields_html(self, version):
-        """The fields as « Pilotage » writes them, kept under the data's `version` and the
-        form's data: the same for every staff member (a GET form, no token), and writing
-        the selects of every QPV, action and partner was a fifth of a visit."""
+    def fields_fragment(self, version):
+        """(cache key, render) of the fields as « Pilotage » writes them, kept under the
+        data's `version` and the form's data: the same for every staff member (a GET form,
+        no token), and writing the selects of every QPV, action and partner was a fifth
+        of a visit. No key without a version (no cache)."""
         data = self.data if self.is_bound else {}
         values = [
             (name, data.getlist(name) if hasattr(data, "getlist") else data.get(name))
             for name in self.fields
         ]
         digest = hashlib.sha256(repr(values).encode()).hexdigest()[:16]
-        return cached_fragment(
+        return (
             None if version is None else f"pilotage:filters-html:{version}:{digest}",
             lambda: render_to_string("grant/pilotage_filters.html", {"form": self}),
         )

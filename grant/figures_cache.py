@@ -9,7 +9,6 @@ version number that is part of the cache key, so the next visit recomputes. What
 signal cannot see (a raw SQL fix) is forgotten after FIGURES_TTL at the latest. The
 report never reads this cache: it computes its figures afresh."""
 
-import hashlib
 import logging
 
 from django.apps import apps
@@ -17,7 +16,6 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 
 from common.data_version import VERSION_KEY, current_version, new_version
 from enterprises.signals import records_changed
@@ -89,34 +87,54 @@ def connect():
     records_changed.connect(data_changed, dispatch_uid="figures-bulk")
 
 
-def versioned_many(computes, ttl=FIGURES_TTL):
-    """(version, {name: value}) for several values kept under the data's version, as
-    common.data_version.versioned keeps one (same keys: `name:version`), read in one
-    round trip to the cache after the version: a page that needs three of them made six.
-    A value that is missing (or None) is computed, and all of them are kept in one
-    write. A cache that fails only costs the computations (version None)."""
+def cached_many(entries, refresh=()):
+    """{name: value} for entries {name: (key, compute)}, read in one round trip to the
+    cache: a value missing (or None, or named in `refresh`) is computed, and the computed
+    ones are kept for FIGURES_TTL in one write. An entry without a key (no cache to key
+    it by) is computed each time. A cache that fails only costs the computations."""
+    wanted = [key for name, (key, _) in entries.items() if key is not None and name not in refresh]
     try:
-        version = current_version()
-        keys = {name: f"{name}:{version}" for name in computes}
-        found = cache.get_many(list(keys.values()))
+        found = cache.get_many(wanted) if wanted else {}
     except Exception:
         logger.warning("Cache injoignable : valeurs du pilotage recalculées", exc_info=True)
-        return None, {name: compute() for name, compute in computes.items()}
+        found = {}
     values, missing = {}, {}
-    for name, compute in computes.items():
-        value = found.get(keys[name])
+    for name, (key, compute) in entries.items():
+        value = None if name in refresh else found.get(key)
         if value is None:
-            value = missing[keys[name]] = compute()
+            value = compute()
+            if key is not None:
+                missing[key] = value
         values[name] = value
     if missing:
         try:
-            cache.set_many(missing, ttl)
+            cache.set_many(missing, FIGURES_TTL)
         except Exception:
             logger.warning("Cache injoignable : valeurs du pilotage non gardées", exc_info=True)
-    return version, values
+    return values
 
 
-def _key(start, end, convention, filters, version=None):
+def versioned_many(computes):
+    """(version, {name: value}) for several values kept under the data's version, as
+    common.data_version.versioned keeps one (same keys: `name:version`), read in one
+    round trip after the version: a page that needs three of them made six. Without a
+    cache that answers, computed each time (version None)."""
+    try:
+        version = current_version()
+    except Exception:
+        logger.warning("Cache injoignable : valeurs du pilotage recalculées", exc_info=True)
+        version = None
+    return version, cached_many(
+        {
+            name: (None if version is None else f"{name}:{version}", compute)
+            for name, compute in computes.items()
+        }
+    )
+
+
+def figures_key(start, end, convention, filters, version=None):
+    """The key of programme_figures(start, end, convention, **filters) under `version`
+    (the data's version, read when not given)."""
     version = current_version() if version is None else version
     parts = [start.isoformat(), end.isoformat(), getattr(convention, "pk", "-")]
     parts += [f"{name}={getattr(value, 'pk', '-')}" for name, value in sorted(filters.items())]
@@ -152,30 +170,13 @@ def cached_programme_figures(start, end, convention=None, refresh=False, version
         figures["computed_at"] = timezone.now()
         return figures
 
-    return _cached(lambda: _key(start, end, convention, filters, version), compute, refresh)
-
-
-def cached_html(figures, variant, render):
-    """The HTML `render()` makes of `figures`, kept as long as those figures: the key is
-    the moment they were computed (new figures, new key) and `variant` (the filters of
-    the page's links). Rendering the tables and charts was most of a cached visit."""
-    digest = hashlib.sha256(variant.encode()).hexdigest()[:16]
-    key = f"pilotage:html:{figures['computed_at'].timestamp()}:{digest}"
-    return mark_safe(_cached(lambda: key, render))  # rendered by our escaping templates
-
-
-def cached_fragment(key, render):
-    """The HTML `render()` makes, kept under `key` (which says what it depends on) for
-    FIGURES_TTL; without a key (no cache), rendered each time."""
-    if key is None:
-        return render()
-    return mark_safe(_cached(lambda: key, render))  # rendered by our escaping templates
+    return _cached(lambda: figures_key(start, end, convention, filters, version), compute, refresh)
 
 
 def cached_public_figures(today):
     """The public figures (/chiffres/), recomputed when the data changes (same version as
     « Pilotage ») or once a day at the latest."""
     return _cached(
-        lambda: _key(today, today, None, {"public": None}),
+        lambda: figures_key(today, today, None, {"public": None}),
         lambda: public_programme_figures(today),
     )

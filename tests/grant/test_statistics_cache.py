@@ -165,6 +165,32 @@ def test_versioned_many_computes_once_and_survives_a_cache_that_fails(monkeypatc
         def get_many(self, keys):
             raise ConnectionError
 
+        set_many = get_many
+
     monkeypatch.setattr(figures_cache, "cache", Down())
-    assert versioned_many({"test:a": compute}) == (None, {"test:a": "valeur"})
+    assert versioned_many({"test:a": compute})[1] == {"test:a": "valeur"}
     assert len(calls) == 2
+
+    def no_version():
+        raise ConnectionError
+
+    monkeypatch.setattr(figures_cache, "current_version", no_version)
+    assert versioned_many({"test:a": compute}) == (None, {"test:a": "valeur"})
+    assert len(calls) == 3
+
+
+def test_pilotage_without_a_cache_that_answers_computes_everything(
+    client, staff, reference_data, monkeypatch
+):
+    from grant import figures_cache
+
+    def no_version():
+        raise ConnectionError
+
+    monkeypatch.setattr(figures_cache, "current_version", no_version)
+    ActivityFactory(date=timezone.localdate())
+    client.force_login(staff)
+    for _ in range(2):
+        response = client.get(reverse("grant:pilotage"))
+        assert response.status_code == 200 and "L'essentiel" in response.content.decode()
+        assert response.context["figures"]["activities"]["count"] == 1
