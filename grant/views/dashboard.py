@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
 
+from common.data_version import versioned
 from common.exports import export_response
 from common.perms import staff_only
 from grant.charts import programme_charts
@@ -27,17 +28,27 @@ from grant.models import (
 )
 
 
+def executions(today):
+    """Every convention's execution, kept under the data's version and the day."""
+    return versioned(
+        f"pilotage:executions:{today}",
+        lambda: grant_executions(Convention.objects.select_related("funder")),
+    )
+
+
 @staff_only
 def dashboard(request):
     """« Pilotage »: the key figures at a glance, with filters, charts and downloads."""
     # Kept under the data's version like the figures (decision 011), read in one round
     # trip with the filters' options and default convention: the conventions' execution
-    # (the expenses' history).
-    executions = f"pilotage:executions:{timezone.localdate()}"
+    # (the expenses' history), as the page writes it (the same for every staff member).
+    today = timezone.localdate()
     version, cached = versioned_many(
         {
             **CACHED,
-            executions: lambda: grant_executions(Convention.objects.select_related("funder")),
+            f"pilotage:executions-html:{today}": lambda: render_to_string(
+                "grant/pilotage_executions.html", {"executions": executions(today)}
+            ),
         }
     )
     filters_form = DashboardFilters(request.GET or None, cached=cached)
@@ -102,7 +113,9 @@ def dashboard(request):
             # The whole dictionary, read from the cache only if asked for (not by the page).
             "figures": SimpleLazyObject(figures),
             "query": query,
-            "executions": cached[executions],
+            "executions_html": mark_safe(cached[f"pilotage:executions-html:{today}"]),
+            # The executions themselves, read only if asked for (not by the page).
+            "executions": SimpleLazyObject(lambda: executions(today)),
         },
     )
 

@@ -194,3 +194,21 @@ def test_pilotage_without_a_cache_that_answers_computes_everything(
         response = client.get(reverse("grant:pilotage"))
         assert response.status_code == 200 and "L'essentiel" in response.content.decode()
         assert response.context["figures"]["activities"]["count"] == 1
+
+
+def test_the_statistics_links_are_the_manageable_organisations_among_the_users_own(
+    alice, bob, charlie, org_admin, staff, organisation_b
+):
+    from grant.perms import statistics_organisations
+    from partners.enums import Role
+    from partners.models import Membership, Organisation
+    from partners.perms import manageable_organisations
+
+    Membership.objects.create(user=staff, organisation=organisation_b, role=Role.CONSEILLER)
+    Membership.objects.create(user=alice, organisation=organisation_b, role=Role.ADMIN)
+    OrganisationFactory(is_active=False).memberships.create(user=alice, role=Role.ADMIN)
+    for user in (alice, bob, charlie, org_admin, staff):
+        expected = manageable_organisations(user).filter(pk__in=Organisation.objects.of(user))
+        assert list(statistics_organisations(user)) == list(expected)
+    assert list(statistics_organisations(alice)) == [organisation_b]
+    assert organisation_b in statistics_organisations(staff)  # as a conseiller
