@@ -56,7 +56,8 @@ def test_my_statistics_show_my_figures_and_not_another_conseillers(client, alice
         "<dt>Heures</dt><dd>2,3</dd>",
         "<dt>Ateliers collectifs</dt><dd>2</dd>",
         "<dt>Participants aux ateliers</dt><dd>2 + 2 anonymes</dd>",
-        "Quartier du Test : 1, hors QPV : 1",
+        "Quartier du Test : 1",
+        "hors QPV : 1",
     ):
         assert figure in page
     client.force_login(charlie)
