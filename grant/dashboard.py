@@ -1,6 +1,9 @@
 """The « Pilotage » dashboard: filters, and the tables it shows and exports."""
 
+import hashlib
+
 from django import forms
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from common.tabular import Column
@@ -8,6 +11,7 @@ from common.widgets import QuickSelect
 from enterprises.models import assigned_organisations
 from programme.models import Action, Qpv
 
+from .figures_cache import versioned_many
 from .models import Convention
 
 
@@ -34,12 +38,21 @@ class DashboardFilters(forms.Form):
         widget=QuickSelect,  # same markup, no template per option (decision 011)
     )
 
+    def __init__(self, *args, cached=None, **kwargs):
+        """`cached`: the values of CACHED, when the view read them with its own."""
+        super().__init__(*args, **kwargs)
+        # The options and the default convention come from the cache, under the data's
+        # version (decision 011; QPVs, actions, organisations, assignments and conventions
+        # are watched models): four queries a visit less. Validating a chosen option still
+        # reads its row (ModelChoiceField).
+        self.cached = cached if cached is not None else versioned_many(CACHED)[1]
+        for name, options in self.cached[CHOICES].items():
+            field = self.fields[name]
+            field.widget.choices = [("", field.empty_label), *options]
+
     def values(self):
         """(start, end, convention, filters) with defaults: the convention's period so far."""
-        convention = (
-            Convention.objects.exclude(signed_on=None).order_by("-signed_on").first()
-            or Convention.objects.order_by("-deliberation_date").first()
-        )
+        convention = self.cached[CONVENTION]
         today = timezone.localdate()
         start = (
             convention.signed_on
@@ -54,11 +67,49 @@ class DashboardFilters(forms.Form):
         filters = {k: data.get(k) for k in ("qpv", "action", "organisation")}
         return start, end, convention, filters
 
+    def fields_fragment(self, version):
+        """(cache key, render) of the fields as « Pilotage » writes them, kept under the
+        data's `version` and the form's data: the same for every staff member (a GET form,
+        no token), and writing the selects of every QPV, action and partner was a fifth
+        of a visit. No key without a version (no cache)."""
+        data = self.data if self.is_bound else {}
+        values = [
+            (name, data.getlist(name) if hasattr(data, "getlist") else data.get(name))
+            for name in self.fields
+        ]
+        digest = hashlib.sha256(repr(values).encode()).hexdigest()[:16]
+        return (
+            None if version is None else f"pilotage:filters-html:{version}:{digest}",
+            lambda: render_to_string("grant/pilotage_filters.html", {"form": self}),
+        )
+
     def describe(self):
         if not self.is_valid():
             return "aucun"
         parts = [f"{self.fields[k].label} : {v}" for k, v in self.cleaned_data.items() if v]
         return " ; ".join(parts) or "aucun"
+
+
+def filter_choices():
+    """{field: [(value, label)]}: the options of the filters read from the data, as
+    ModelChoiceField writes them (the row's pk, its str())."""
+    return {
+        name: [(str(obj.pk), str(obj)) for obj in field.queryset.all()]
+        for name, field in DashboardFilters.base_fields.items()
+        if isinstance(field, forms.ModelChoiceField)
+    }
+
+
+def default_convention():
+    """The convention « Pilotage » shows by default: the last signed, else the last voted."""
+    return (
+        Convention.objects.exclude(signed_on=None).order_by("-signed_on").first()
+        or Convention.objects.order_by("-deliberation_date").first()
+    )
+
+
+CHOICES, CONVENTION = "pilotage:filter-choices", "pilotage:default-convention"
+CACHED = {CHOICES: filter_choices, CONVENTION: default_convention}
 
 
 def _pairs(header, value_header, key):

@@ -1,15 +1,14 @@
 """The « Pilotage » figures, kept in the shared cache (Redis in production) between two
 changes of the data they come from.
 
-At national scale (20 000 enterprises, 200 000 activities) computing them takes about a
-second of aggregates over the activities (README, « Performance »); staff open the
+At national scale (20 000 enterprises, 200 000 activities) computing them takes about
+half a second of aggregates over the activities (README, « Performance »); staff open the
 dashboard far more often than the data changes. Every save or delete of a model the
 figures read, and every bulk write (`enterprises.signals.records_changed`), moves a
 version number that is part of the cache key, so the next visit recomputes. Whatever a
 signal cannot see (a raw SQL fix) is forgotten after FIGURES_TTL at the latest. The
 report never reads this cache: it computes its figures afresh."""
 
-import hashlib
 import logging
 
 from django.apps import apps
@@ -17,7 +16,6 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 
 from common.data_version import VERSION_KEY, current_version, new_version
 from enterprises.signals import records_changed
@@ -93,8 +91,55 @@ def connect():
     records_changed.connect(data_changed, dispatch_uid="figures-bulk")
 
 
-def _key(start, end, convention, filters):
-    version = current_version()
+def cached_many(entries, refresh=()):
+    """{name: value} for entries {name: (key, compute)}, read in one round trip to the
+    cache: a value missing (or None, or named in `refresh`) is computed, and the computed
+    ones are kept for FIGURES_TTL in one write. An entry without a key (no cache to key
+    it by) is computed each time. A cache that fails only costs the computations."""
+    wanted = [key for name, (key, _) in entries.items() if key is not None and name not in refresh]
+    try:
+        found = cache.get_many(wanted) if wanted else {}
+    except Exception:
+        logger.warning("Cache injoignable : valeurs du pilotage recalculées", exc_info=True)
+        found = {}
+    values, missing = {}, {}
+    for name, (key, compute) in entries.items():
+        value = None if name in refresh else found.get(key)
+        if value is None:
+            value = compute()
+            if key is not None:
+                missing[key] = value
+        values[name] = value
+    if missing:
+        try:
+            cache.set_many(missing, FIGURES_TTL)
+        except Exception:
+            logger.warning("Cache injoignable : valeurs du pilotage non gardées", exc_info=True)
+    return values
+
+
+def versioned_many(computes):
+    """(version, {name: value}) for several values kept under the data's version, as
+    common.data_version.versioned keeps one (same keys: `name:version`), read in one
+    round trip after the version: a page that needs three of them made six. Without a
+    cache that answers, computed each time (version None)."""
+    try:
+        version = current_version()
+    except Exception:
+        logger.warning("Cache injoignable : valeurs du pilotage recalculées", exc_info=True)
+        version = None
+    return version, cached_many(
+        {
+            name: (None if version is None else f"{name}:{version}", compute)
+            for name, compute in computes.items()
+        }
+    )
+
+
+def figures_key(start, end, convention, filters, version=None):
+    """The key of programme_figures(start, end, convention, **filters) under `version`
+    (the data's version, read when not given)."""
+    version = current_version() if version is None else version
     parts = [start.isoformat(), end.isoformat(), getattr(convention, "pk", "-")]
     parts += [f"{name}={getattr(value, 'pk', '-')}" for name, value in sorted(filters.items())]
     return f"pilotage:figures:{version}:" + ":".join(str(p) for p in parts)
@@ -118,32 +163,24 @@ def _cached(key, compute, refresh=False):
     return value
 
 
-def cached_programme_figures(start, end, convention=None, refresh=False, **filters):
+def cached_programme_figures(start, end, convention=None, refresh=False, version=None, **filters):
     """programme_figures(...) from the cache when the data has not changed since, with
     `computed_at` saying when they were computed; `refresh` recomputes them. Without a
-    cache that answers, they are computed each time."""
+    cache that answers, they are computed each time. `version`: the data's version when
+    the caller read it already (versioned_many)."""
 
     def compute():
         figures = programme_figures(start, end, convention, **filters)
         figures["computed_at"] = timezone.now()
         return figures
 
-    return _cached(lambda: _key(start, end, convention, filters), compute, refresh)
-
-
-def cached_html(figures, variant, render):
-    """The HTML `render()` makes of `figures`, kept as long as those figures: the key is
-    the moment they were computed (new figures, new key) and `variant` (the filters of
-    the page's links). Rendering the tables and charts was most of a cached visit."""
-    digest = hashlib.sha256(variant.encode()).hexdigest()[:16]
-    key = f"pilotage:html:{figures['computed_at'].timestamp()}:{digest}"
-    return mark_safe(_cached(lambda: key, render))  # rendered by our escaping templates
+    return _cached(lambda: figures_key(start, end, convention, filters, version), compute, refresh)
 
 
 def cached_public_figures(today):
     """The public figures (/chiffres/), recomputed when the data changes (same version as
     « Pilotage ») or once a day at the latest."""
     return _cached(
-        lambda: _key(today, today, None, {"public": None}),
+        lambda: figures_key(today, today, None, {"public": None}),
         lambda: public_programme_figures(today),
     )

@@ -205,6 +205,16 @@ class Participation(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["activity", "enterprise"], name="participation_once"),
         ]
+        indexes = [
+            # The figures count present participations per activity (grant.indicators.
+            # activities.by_qpv): read in activity order from this index alone, they stream
+            # instead of being hashed (0.3 s and a spill to disk at national scale).
+            models.Index(
+                fields=["activity", "enterprise"],
+                condition=Q(attendance=Attendance.PRESENT),
+                name="participation_present",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.enterprise} — {self.activity}"

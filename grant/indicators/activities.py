@@ -1,17 +1,19 @@
 """Activities: counts, hours (defined in definitions.py), places, themes, QPVs, actions,
 and the annex's rows per activity and per enterprise."""
 
-from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q, Sum, Value
+from collections import defaultdict
+
+from django.db.models import Count, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
 from enterprises.enums import ActivityKind, Attendance, PlaceType
-from enterprises.models import Activity, Enterprise, Participation
-from programme.models import Qpv
+from enterprises.models import Activity, Participation
 
 from .base import hours
+from .presence import presence_figures
 
 PLACE_LABELS = dict(PlaceType.choices)
+PLACE_ORDER = {value: index for index, value in enumerate(PlaceType.values)}
 NO_ACTION = "sans action précisée"
 
 
@@ -20,22 +22,32 @@ def present_at(activities):
     return Participation.objects.filter(activity__in=activities, attendance=Attendance.PRESENT)
 
 
-def activity_figures(activities):
-    """Figures for a queryset of activities: eight queries whatever its size."""
-    totals = activities.aggregate(
-        count=Count("id"),
-        minutes=Coalesce(Sum("duration"), Value(0)),
-        individual=Count("id", filter=Q(kind=ActivityKind.INDIVIDUEL)),
-        collective=Count("id", filter=Q(kind=ActivityKind.COLLECTIF)),
-        anonymous=Coalesce(Sum("anonymous_count"), Value(0)),
+def activity_figures(activities, tables=True):
+    """Figures for a queryset of activities: three queries whatever its size. `tables`:
+    with the per-action and per-QPV tables (« Pilotage », the report), which « Mes
+    statistiques » does not show."""
+    # One pass over the activities: per action, place and kind. The totals, the places and
+    # the per-action rows are its sums (three queries before, each reading the period).
+    groups = list(
+        activities.values("action_id", "action__name", "action__position", "place_type", "kind")
+        .annotate(
+            n=Count("id"),
+            minutes=Coalesce(Sum("duration"), Value(0)),
+            anonymous=Coalesce(Sum("anonymous_count"), Value(0)),
+        )
+        .order_by("action__position", "action__name")
     )
-    present = present_at(activities)
-    # Enterprises met, per QPV: a semi-join (EXISTS) grouped by QPV, whose sum is the
-    # number of distinct enterprises; COUNT(DISTINCT) per group sorted every row.
-    met = Enterprise.objects.filter(Exists(present.filter(enterprise=OuterRef("pk"))))
-    qpvs = list(met.values("qpv__name").annotate(n=Count("id")).order_by("-n", "qpv__name"))
-    totals["enterprises"] = sum(row["n"] for row in qpvs)
-    totals["named_participants"] = present.filter(activity__kind=ActivityKind.COLLECTIF).count()
+    totals = {
+        "count": sum(g["n"] for g in groups),
+        "minutes": sum(g["minutes"] for g in groups),
+        "individual": sum(g["n"] for g in groups if g["kind"] == ActivityKind.INDIVIDUEL),
+        "collective": sum(g["n"] for g in groups if g["kind"] == ActivityKind.COLLECTIF),
+        "anonymous": sum(g["anonymous"] for g in groups),
+    }
+    presence = presence_figures(activities, shared=tables)
+    qpvs = presence["qpvs"]
+    totals["enterprises"] = sum(n for _, n in qpvs)
+    totals["named_participants"] = presence["named"]
     totals["hours"] = hours(totals["minutes"])
     themes = (
         Activity.themes.through.objects.filter(activity__in=activities)
@@ -43,77 +55,61 @@ def activity_figures(activities):
         .annotate(n=Count("activity_id"))
         .order_by("-n", "term__label")
     )
-    places = activities.values("place_type").annotate(n=Count("id")).order_by("-n")
-    return {
+    places = defaultdict(int)
+    for g in groups:
+        places[g["place_type"]] += g["n"]
+    figures = {
         **totals,
         "themes": [(row["term__label"], row["n"]) for row in themes],
+        # By count; equal counts in the order of the place types.
         "places": [
-            (PLACE_LABELS.get(row["place_type"], row["place_type"]), row["n"]) for row in places
+            (PLACE_LABELS.get(place, place), n)
+            for place, n in sorted(
+                places.items(), key=lambda item: (-item[1], PLACE_ORDER.get(item[0], 99))
+            )
         ],
-        "qpvs": [(row["qpv__name"] or "hors QPV", row["n"]) for row in qpvs],
-        "by_action": by_action(activities),
-        "by_qpv": by_qpv(activities),
+        "qpvs": [(name or "hors QPV", n) for name, n in qpvs],
     }
+    if tables:
+        figures["by_action"] = _by_action(groups, presence["by_action"])
+        figures["by_qpv"] = _by_qpv(presence, totals["count"], totals["minutes"])
+    return figures
 
 
-def by_action(activities):
+def _by_action(groups, met):
     """Per programme action: activities, hours (each activity once) and enterprises present.
     [{action_id, name, count, hours, enterprises}], actions in their order, then « sans
-    action précisée »."""
-    rows = list(
-        activities.values("action_id", "action__name", "action__position")
-        .annotate(n=Count("id"), minutes=Coalesce(Sum("duration"), Value(0)))
-        .order_by("action__position", "action__name")
-    )
-    met = dict(
-        present_at(activities)
-        .values_list("activity__action_id")
-        .annotate(n=Count("enterprise_id", distinct=True))
-        .order_by()
-    )
+    action précisée ». `groups`: the summary's rows, in the actions' order; `met`: the
+    enterprises present per action."""
+    actions = {}  # action_id → [name, activities, minutes]
+    for g in groups:
+        action = actions.setdefault(g["action_id"], [g["action__name"] or NO_ACTION, 0, 0])
+        action[1] += g["n"]
+        action[2] += g["minutes"]
     return [
         {
-            "action_id": row["action_id"],
-            "name": row["action__name"] or NO_ACTION,
-            "count": row["n"],
-            "hours": hours(row["minutes"]),
-            "enterprises": met.get(row["action_id"], 0),
+            "action_id": action_id,
+            "name": name,
+            "count": count,
+            "hours": hours(minutes),
+            "enterprises": met.get(action_id, 0),
         }
-        for row in rows
+        for action_id, (name, count, minutes) in actions.items()
     ]
 
 
-def by_qpv(activities):
+def _by_qpv(presence, count, minutes):
     """Per QPV of the enterprises present: activities and their hours. An activity counts
-    once in each QPV where one of its present enterprises is; one without any enterprise
-    present is « sans entreprise présente ». One query: distinct (activity, QPV) pairs."""
-    inner, params = activities.order_by().values("pk").query.sql_with_params()
-    participation, enterprise, activity, qpv = (
-        Participation._meta.db_table,
-        Enterprise._meta.db_table,
-        Activity._meta.db_table,
-        Qpv._meta.db_table,
-    )
-    sql = f"""
-        SELECT x.met, q.name, COUNT(*), COALESCE(SUM(x.duration), 0)
-        FROM (
-            SELECT DISTINCT a.id, a.duration, e.qpv_id, p.id IS NOT NULL AS met
-            FROM {activity} a
-            LEFT JOIN {participation} p ON p.activity_id = a.id AND p.attendance = %s
-            LEFT JOIN {enterprise} e ON e.id = p.enterprise_id
-            WHERE a.id IN ({inner})
-        ) x
-        LEFT JOIN {qpv} q ON q.id = x.qpv_id
-        GROUP BY x.met, q.name
-        ORDER BY COUNT(*) DESC, q.name
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [Attendance.PRESENT, *params])
-        rows = cursor.fetchall()
-    return [
-        (name or ("hors QPV" if met else "sans entreprise présente"), n, hours(minutes))
-        for met, name, n, minutes in rows
-    ]
+    once in each QPV where one of its present enterprises is; the `count` activities (of
+    `minutes`) without any enterprise present are « sans entreprise présente »."""
+    rows = [(name or "hors QPV", n, hours(total)) for name, n, total in presence["by_qpv"]]
+    met, met_minutes = presence["met"]
+    unmet = count - met
+    if unmet:
+        # Where ORDER BY count DESC, name (NULL last) put it: after the equal counts.
+        position = sum(1 for _, n, _ in rows if n >= unmet)
+        rows.insert(position, ("sans entreprise présente", unmet, hours(minutes - met_minutes)))
+    return rows
 
 
 def activity_rows(activities):

@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from common.data_version import versioned
 from common.perms import staff_only
 from enterprises.models import Activity
 from enterprises.survey_figures import partners_to_call, satisfaction_by_organisation
@@ -35,18 +36,34 @@ class PeriodForm(forms.Form):
         return start, end
 
 
-def _statistics_page(request, activities, heading, organisation=None):
-    form = PeriodForm(request.GET or None)
-    start, end = form.period()
-    if start > end:
-        start, end = end, start
-    figures = activity_figures(activities.filter(date__range=(start, end)))
+def _figures_and_charts(activities):
+    """The figures of `activities` (without the per-action and per-QPV tables, not shown
+    here) and their charts."""
+    figures = activity_figures(activities, tables=False)
     statistics_charts = charts(
         [
             ("Thématiques (nombre d'activités)", figures["themes"][:12]),
             ("Lieux (nombre d'activités)", figures["places"]),
             ("QPV (entreprises rencontrées)", figures["qpvs"]),
         ]
+    )
+    return figures, statistics_charts
+
+
+def _statistics_page(request, activities, heading, scope, organisation=None):
+    """`scope`: whose activities (« user:7 », « organisation:3 »), for the cache key."""
+    form = PeriodForm(request.GET or None)
+    start, end = form.period()
+    if start > end:
+        start, end = end, start
+    # Kept under the data's version (decision 011), per user or organisation and period:
+    # every save, delete or bulk write of activities, participations, enterprises, QPVs,
+    # themes or actions moves the version (grant.figures_cache.WATCHED), so the next
+    # visit recomputes; 10 minutes at most for what no signal sees. The charts are SVG of
+    # these figures alone (no token, nothing of another user).
+    figures, statistics_charts = versioned(
+        f"statistics:{scope}:{start.isoformat()}:{end.isoformat()}",
+        lambda: _figures_and_charts(activities.filter(date__range=(start, end))),
     )
     return render(
         request,
@@ -67,7 +84,10 @@ def _statistics_page(request, activities, heading, organisation=None):
 def my_statistics(request):
     """« Mes statistiques »: my own activities over a period."""
     return _statistics_page(
-        request, Activity.objects.filter(author=request.user), "Mes statistiques"
+        request,
+        Activity.objects.filter(author=request.user),
+        "Mes statistiques",
+        f"user:{request.user.pk}",
     )
 
 
@@ -80,6 +100,7 @@ def organisation_statistics(request, pk):
         request,
         Activity.objects.filter(organisation=organisation),
         f"Statistiques de « {organisation} »",
+        f"organisation:{organisation.pk}",
         organisation,
     )
 
