@@ -229,6 +229,22 @@ def test_staff_see_the_count_in_the_menu_and_the_queue(client, staff, alice):
     assert "Demandes" not in text(client.get(reverse("enterprises:list")))
 
 
+def test_the_menus_count_follows_each_request_and_each_decision(client, staff):
+    def badge():
+        page = text(client.get(reverse("grant:pilotage")))
+        found = re.search(r'Demandes <span class="badge">(\d+)<span', page)
+        return int(found.group(1)) if found else 0
+
+    client.force_login(staff)
+    first = make_request()
+    assert badge() == 1
+    make_request(business_name="Garage Mosson")
+    assert badge() == 2  # kept under the data's version, which the new request moved
+    first.status = JoinRequestStatus.REFUSED
+    first.save()
+    assert badge() == 1
+
+
 def test_accept_creates_the_enterprise_with_its_contact_and_orients_it(client, staff):
     partner = OrganisationFactory(name="Axents")
     request = make_request(siret="")
