@@ -1,6 +1,7 @@
 """The widgets written in Python (common.widgets) write exactly what Django's templates
 write: alone, choice by choice (`{{ choice.tag }}`), through includes/field.html, with
-errors, `required`, `aria-*`, ids, labels and what the user typed."""
+errors, `required`, `aria-*`, ids, labels and what the user typed; and `{% quick_field %}`
+writes exactly what includes/field.html writes."""
 
 import re
 
@@ -10,6 +11,7 @@ from django.forms.widgets import ChoiceWidget
 from django.template.loader import render_to_string
 
 from common import widgets as quick
+from common.templatetags.quick_fields import quick_field
 from enterprises.forms.requests import JoinRequestForm, SurveyForm
 
 CHOICES = [("a", "A & B"), ("b", '<b>"Zéro"</b>'), ("c", "l'autre")]
@@ -30,7 +32,9 @@ def _renderings(form):
     out = {}
     for name in form.fields:
         bound = form[name]
-        out[name] = [str(bound), render_to_string("includes/field.html", {"field": bound})]
+        included = render_to_string("includes/field.html", {"field": bound})
+        assert quick_field(bound) == included, name  # to the byte, whatever the widget
+        out[name] = [str(bound), included]
         if isinstance(bound.field.widget, ChoiceWidget):
             out[name] += [choice.tag() for choice in bound]
             out[name] += [choice.tag(wrap_label=True) for choice in bound]
