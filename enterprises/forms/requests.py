@@ -8,7 +8,17 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 
-from common.widgets import QuickSelect
+from common.data_version import versioned
+from common.widgets import (
+    QuickCheckboxInput,
+    QuickCheckboxSelectMultiple,
+    QuickEmailInput,
+    QuickHiddenInput,
+    QuickRadioSelect,
+    QuickSelect,
+    QuickTextarea,
+    QuickTextInput,
+)
 from enterprises.enums import ContactChannel, Need, Recontacted, TimeSlot
 from enterprises.models import Enterprise
 from enterprises.validators import normalise_siret, validate_siret
@@ -43,35 +53,50 @@ def _siret_field():
     )
 
 
+def _qpv_choices():
+    """The quarters offered to a shopkeeper, the same for every visitor: kept under the
+    data's version (decision 011), which every save or delete of a QPV moves
+    (`grant.figures_cache`), so one query less on each visit of « Rejoindre »."""
+    return versioned(
+        "enterprises:join-qpv-choices",
+        lambda: [
+            (str(pk), f"{name} ({commune})")
+            for pk, name, commune in Qpv.objects.for_choices().values_list("pk", "name", "commune")
+        ],
+    )
+
+
 class JoinRequestForm(forms.Form):
     """Everything a shopkeeper is asked, in the order they think of it."""
 
     first_name = forms.CharField(
-        label="Prénom", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "given-name"})
+        label="Prénom", max_length=150, widget=QuickTextInput(attrs={"autocomplete": "given-name"})
     )
     last_name = forms.CharField(
-        label="Nom", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "family-name"})
+        label="Nom", max_length=150, widget=QuickTextInput(attrs={"autocomplete": "family-name"})
     )
     role = forms.CharField(
         label="Votre rôle dans l'entreprise",
         max_length=100,
         required=False,
         help_text="Par exemple : gérant·e, artisan, associé·e, salarié·e.",
-        widget=forms.TextInput(attrs={"autocomplete": "organization-title"}),
+        widget=QuickTextInput(attrs={"autocomplete": "organization-title"}),
     )
     business_name = forms.CharField(
         label="Nom de votre commerce ou entreprise",
         max_length=255,
-        widget=forms.TextInput(attrs={"autocomplete": "organization"}),
+        widget=QuickTextInput(attrs={"autocomplete": "organization"}),
     )
     siret = forms.CharField(
         label="Numéro SIRET",
         max_length=20,
         required=False,
         help_text="14 chiffres, sur vos factures ou votre extrait Kbis.",
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        widget=QuickTextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
-    no_siret = forms.BooleanField(label="Je n'ai pas mon SIRET sous la main", required=False)
+    no_siret = forms.BooleanField(
+        label="Je n'ai pas mon SIRET sous la main", required=False, widget=QuickCheckboxInput
+    )
     commune = forms.ChoiceField(label="Commune où se trouve l'entreprise", widget=QuickSelect)
     qpv = forms.ChoiceField(
         label="Quartier",
@@ -82,38 +107,38 @@ class JoinRequestForm(forms.Form):
     needs = forms.MultipleChoiceField(
         label="Sur quoi voulez-vous être aidé·e ?",
         choices=Need.choices,
-        widget=forms.CheckboxSelectMultiple,
+        widget=QuickCheckboxSelectMultiple,
         help_text="Plusieurs réponses possibles.",
     )
     message = forms.CharField(
         label="Autre chose à nous dire ? (facultatif)",
         required=False,
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=QuickTextarea(attrs={"rows": 3}),
     )
     channel = forms.ChoiceField(
         label="Comment préférez-vous être recontacté·e ?",
         choices=ContactChannel.choices,
-        widget=forms.RadioSelect,
+        widget=QuickRadioSelect,
         initial=ContactChannel.PHONE,
     )
     phone = forms.CharField(
         label="Téléphone",
         max_length=30,
         required=False,
-        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
+        widget=QuickTextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
     )
     email = forms.EmailField(
         label="Adresse e-mail",
         required=False,
         help_text="Facultative si vous choisissez le téléphone : elle sert à vous confirmer "
         "la demande.",
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        widget=QuickEmailInput(attrs={"autocomplete": "email"}),
     )
     time_slots = forms.MultipleChoiceField(
         label="Quand vous joindre ? (facultatif)",
         choices=TimeSlot.choices,
-        widget=forms.CheckboxSelectMultiple,
+        widget=QuickCheckboxSelectMultiple,
         required=False,
     )
     consent = forms.BooleanField(
@@ -123,20 +148,20 @@ class JoinRequestForm(forms.Form):
         "si vous rejoignez le parcours, pendant sa durée. Détails sur la page "
         "« Données personnelles ».",
         error_messages={"required": "Cochez cette case pour que nous puissions vous recontacter."},
+        widget=QuickCheckboxInput,
     )
     # Honeypot: hidden from people (and from screen readers), filled by bots.
-    website = forms.CharField(label="Ne pas remplir ce champ", required=False)
-    started = forms.CharField(widget=forms.HiddenInput, required=False)
+    website = forms.CharField(
+        label="Ne pas remplir ce champ", required=False, widget=QuickTextInput
+    )
+    started = forms.CharField(widget=QuickHiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["commune"].choices = [("", "— choisir —")] + [
             (name, name) for name in settings.TERRITORY_COMMUNES
         ]
-        self.fields["qpv"].choices = [(QPV_UNKNOWN, "Je ne sais pas")] + [
-            (str(qpv.pk), f"{qpv.name} ({qpv.commune})")
-            for qpv in Qpv.objects.for_choices().only("pk", "name", "commune")
-        ]
+        self.fields["qpv"].choices = [(QPV_UNKNOWN, "Je ne sais pas"), *_qpv_choices()]
         self.fields["qpv"].initial = QPV_UNKNOWN
         self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
         if not self.is_bound:
@@ -240,20 +265,20 @@ class SurveyForm(forms.Form):
     recontacted = forms.ChoiceField(
         label="Avez-vous été recontacté·e ?",
         choices=Recontacted.choices,
-        widget=forms.RadioSelect,
+        widget=QuickRadioSelect,
         required=False,
     )
     usefulness = forms.TypedChoiceField(
         label="Cet accompagnement vous a-t-il été utile ? (1 : pas du tout, 5 : tout à fait)",
         choices=[(n, str(n)) for n in range(1, 6)],
         coerce=int,
-        widget=forms.RadioSelect,
+        widget=QuickRadioSelect,
         error_messages={"required": "Choisissez une note de 1 à 5."},
     )
     allowed = forms.MultipleChoiceField(
         label="Qu'est-ce que cela vous a permis de faire ?",
         choices=Need.choices,
-        widget=forms.CheckboxSelectMultiple,
+        widget=QuickCheckboxSelectMultiple,
         required=False,
         help_text="Plusieurs réponses possibles.",
     )
@@ -261,9 +286,10 @@ class SurveyForm(forms.Form):
         label="Un commentaire ? (facultatif)",
         required=False,
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=QuickTextarea(attrs={"rows": 3}),
     )
     comment_shareable = forms.BooleanField(
         label="J'accepte que mon commentaire soit montré à la structure qui m'a accompagné·e",
         required=False,
+        widget=QuickCheckboxInput,
     )
