@@ -1,0 +1,42 @@
+"""The admin's chrome written in Python (decision 012) is Django's markup."""
+
+import pytest
+from django.template import Context, Template
+from django.urls import reverse
+from django.utils import translation
+
+from tests.common.test_admin_lists import listed  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+DJANGO_ACTIONS = Template("{% load admin_list %}{% admin_actions %}{% admin_actions %}")
+QUICK_ACTIONS = Template("{% load quick_admin %}{% quick_admin_actions %}{% quick_admin_actions %}")
+
+
+def _context_data(client, staff, name, params=None):
+    client.force_login(staff)
+    response = client.get(reverse(name), params or {})
+    assert response.status_code == 200
+    return dict(response.context_data)
+
+
+@pytest.mark.parametrize(
+    "name", ["admin:enterprises_enterprise_changelist", "admin:enterprises_activity_changelist"]
+)
+@pytest.mark.parametrize("variant", ["page", "more pages", "no counter", "chosen", "english"])
+def test_the_actions_are_djangos_markup(client, staff, listed, name, variant):  # noqa: F811
+    data = _context_data(client, staff, name)
+    if variant == "more pages":
+        data["cl"].result_count = 1234
+        data["selection_note_all"] = "Tous les 1234 <sélectionnés>"
+    elif variant == "no counter":
+        data["actions_selection_counter"] = False
+    elif variant == "chosen":
+        form = type(data["action_form"])({"action": "delete_selected", "select_across": "1"})
+        form.fields["action"].choices = data["action_form"].fields["action"].choices
+        data["action_form"] = form
+    with translation.override("en" if variant == "english" else "fr"):
+        django = DJANGO_ACTIONS.render(Context(dict(data)))
+        ours = QUICK_ACTIONS.render(Context(dict(data)))
+    assert ours == django
+    assert 'value="1"' in ours  # the second block counts itself
+    assert ("sélectionner tous les objets" in ours) == (variant == "more pages")
