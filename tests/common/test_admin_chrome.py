@@ -40,3 +40,30 @@ def test_the_actions_are_djangos_markup(client, staff, listed, name, variant):  
     assert ours == django
     assert 'value="1"' in ours  # the second block counts itself
     assert ("sélectionner tous les objets" in ours) == (variant == "more pages")
+
+
+DJANGO_PAGINATION = Template("{% load admin_list %}{% pagination cl %}")
+QUICK_PAGINATION = Template("{% load quick_admin %}{% quick_pagination cl %}")
+
+
+@pytest.mark.parametrize("params", [{}, {"p": "2"}, {"p": "8"}, {"p": "15"}, {"all": ""}, "one"])
+def test_the_pagination_is_djangos_markup(client, staff, listed, monkeypatch, params):  # noqa: F811
+    from django.contrib import admin
+
+    from enterprises.models import Enterprise
+    from tests.factories import EnterpriseFactory
+
+    one = params == "one"
+    if one:
+        Enterprise.objects.exclude(pk=Enterprise.objects.order_by("pk")[0].pk).delete()
+        params = {}
+    else:
+        EnterpriseFactory.create_batch(12)  # 15 pages of one: an ellipsis on each side
+        monkeypatch.setattr(admin.site._registry[Enterprise], "list_per_page", 1)
+    data = _context_data(client, staff, "admin:enterprises_enterprise_changelist", params)
+    with translation.override("fr"):
+        django = DJANGO_PAGINATION.render(Context(dict(data)))
+        ours = QUICK_PAGINATION.render(Context(dict(data)))
+    assert ours == django
+    assert ours.count("…") == (2 if params == {"p": "8"} else 0 if one or "all" in params else 1)
+    assert ("this-page" in ours) == (not one and "all" not in params)
