@@ -10,10 +10,12 @@ from django.contrib.admin.templatetags.admin_list import (
     results,
 )
 from django.contrib.admin.templatetags.base import InclusionAdminNode
+from django.template import Context
 from django.template.base import render_value_in_context
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from common import admin_site
 from common.admin_filters import quick_filter
@@ -121,8 +123,9 @@ def quick_admin_actions(context):
 
 
 def _translated(message):
-    """What {% translate "message" %} writes."""
-    return conditional_escape(gettext(message))
+    """What {% translate "message" %} writes: a template's literal is safe text, so is
+    its translation (not escaped: « Fil d'Ariane » keeps its apostrophe)."""
+    return mark_safe(gettext(message))
 
 
 @register.simple_tag(takes_context=True)
@@ -150,3 +153,48 @@ def quick_pagination(context, cl):
         )
     parts.append("\n</p>\n")
     return mark_safe("".join(parts))
+
+
+_chromes = {}
+CHROME_TEXTS = {
+    "skip_to_main_content": "Skip to main content",
+    "welcome": "Welcome,",
+    "view_site": "View site",
+    "documentation": "Documentation",
+    "change_password": "Change password",
+    "log_out": "Log out",
+    "breadcrumbs": "Breadcrumbs",
+    "home": "Home",
+}
+
+
+@register.simple_tag(takes_context=True)
+def quick_admin_chrome(context):
+    """What templates/admin/base.html (Django's) asks of {% url %}, {% translate %} and
+    the theme toggle's include on every admin page: nine reversals (one failing, for
+    admindocs), a dozen translations. They depend only on the language, the script
+    prefix, the URLconf and the admin's namespace: kept per process under those."""
+    request = context.get("request")
+    current_app = getattr(request, "current_app", None)
+    if current_app is None:
+        current_app = getattr(getattr(request, "resolver_match", None), "namespace", None)
+    key = (get_language(), get_script_prefix(), get_urlconf(), current_app)
+    chrome = _chromes.get(key)
+    if chrome is None:
+        chrome = {name: _translated(text) for name, text in CHROME_TEXTS.items()}
+        for name, view in [
+            ("password_change_url", "admin:password_change"),
+            ("logout_url", "admin:logout"),
+            ("index_url", "admin:index"),
+            ("docsroot", "django-admindocs-docroot"),
+        ]:
+            try:
+                chrome[name] = reverse(view, current_app=current_app)
+            except NoReverseMatch:
+                chrome[name] = ""
+        toggle = context.template.engine.get_template("admin/color_theme_toggle.html")
+        chrome["color_theme_toggle"] = toggle.render(Context(autoescape=context.autoescape))
+        if len(_chromes) >= 64:
+            _chromes.clear()
+        _chromes[key] = chrome
+    return chrome

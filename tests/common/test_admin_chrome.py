@@ -67,3 +67,45 @@ def test_the_pagination_is_djangos_markup(client, staff, listed, monkeypatch, pa
     assert ours == django
     assert ours.count("…") == (2 if params == {"p": "8"} else 0 if one or "all" in params else 1)
     assert ("this-page" in ours) == (not one and "all" not in params)
+
+
+def _djangos_base():
+    from pathlib import Path
+
+    import django
+    from django.template import engines
+
+    path = Path(django.__file__).parent / "contrib/admin/templates/admin/base.html"
+    return engines["django"].engine.from_string(path.read_text())
+
+
+@pytest.mark.parametrize(
+    "name, args",
+    [
+        ("admin:index", []),
+        ("admin:enterprises_enterprise_changelist", []),
+        ("admin:enterprises_activity_changelist", []),
+        ("admin:password_change", []),
+        ("admin:app_list", ["enterprises"]),
+    ],
+)
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_admin_base_is_djangos_markup(client, staff, listed, name, args, language):  # noqa: F811
+    """templates/admin/base.html with its chrome from {% quick_admin_chrome %} writes what
+    Django's admin/base.html writes (the CSRF token differs on every rendering)."""
+    import re
+
+    from django.template import RequestContext
+    from django.template.loader import get_template
+
+    client.force_login(staff)
+    with translation.override(language):
+        response = client.get(reverse(name, args=args))
+        assert response.status_code == 200
+        rendered = []
+        for template in (_djangos_base(), get_template("admin/base.html").template):
+            context = RequestContext(response.wsgi_request, dict(response.context_data))
+            html = template.render(context)
+            rendered.append(re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html))
+    assert rendered[1] == rendered[0]
+    assert "logout-form" in rendered[1] and 'class="theme-toggle"' in rendered[1]
