@@ -9,6 +9,7 @@ from django.contrib.admin.templatetags.admin_list import (
     result_hidden_fields,
     results,
 )
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.templatetags.base import InclusionAdminNode
 from django.template import Context
 from django.template.base import render_value_in_context
@@ -174,10 +175,7 @@ def quick_admin_chrome(context):
     the theme toggle's include on every admin page: nine reversals (one failing, for
     admindocs), a dozen translations. They depend only on the language, the script
     prefix, the URLconf and the admin's namespace: kept per process under those."""
-    request = context.get("request")
-    current_app = getattr(request, "current_app", None)
-    if current_app is None:
-        current_app = getattr(getattr(request, "resolver_match", None), "namespace", None)
+    current_app = _current_app(context)
     key = (get_language(), get_script_prefix(), get_urlconf(), current_app)
     chrome = _chromes.get(key)
     if chrome is None:
@@ -198,3 +196,36 @@ def quick_admin_chrome(context):
             _chromes.clear()
         _chromes[key] = chrome
     return chrome
+
+
+def _current_app(context):
+    """The namespace {% url %} reverses in (URLNode's rule)."""
+    request = context.get("request")
+    current_app = getattr(request, "current_app", None)
+    if current_app is None:
+        current_app = getattr(getattr(request, "resolver_match", None), "namespace", None)
+    return current_app
+
+
+@register.simple_tag(takes_context=True)
+def quick_object_tools(context):
+    """Django's {% change_list_object_tools %} (admin/change_list_object_tools.html, the
+    « Add » link), written in Python: the same markup (a test compares both)."""
+    tools = "\n"
+    if context.get("has_add_permission"):
+        opts = context["cl"].opts
+        try:
+            url = reverse(
+                f"admin:{opts.app_label}_{opts.model_name}_add", current_app=_current_app(context)
+            )
+        except NoReverseMatch:
+            url = ""
+        url = add_preserved_filters(context, url, context.get("is_popup"), context.get("to_field"))
+        label = gettext("Add %(name)s") % {
+            "name": render_value_in_context(opts.verbose_name, context)
+        }
+        tools = (
+            f'\n  <li>\n    \n    <a href="{conditional_escape(url)}" class="addlink">\n'
+            f"      {label}\n    </a>\n  </li>\n  \n"
+        )
+    return mark_safe(f"\n\n\n  {tools}\n")

@@ -109,3 +109,29 @@ def test_the_admin_base_is_djangos_markup(client, staff, listed, name, args, lan
             rendered.append(re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html))
     assert rendered[1] == rendered[0]
     assert "logout-form" in rendered[1] and 'class="theme-toggle"' in rendered[1]
+
+
+DJANGO_TOOLS = Template("{% load admin_list %}{% change_list_object_tools %}")
+QUICK_TOOLS = Template("{% load quick_admin %}{% quick_object_tools %}")
+
+
+@pytest.mark.parametrize("variant", ["add", "filtered", "no add", "english"])
+def test_the_object_tools_are_djangos_markup(client, staff, listed, variant):  # noqa: F811
+    params = {"stage__exact": "reperee", "q": "a & b"} if variant == "filtered" else {}
+    data = _context_data(client, staff, "admin:enterprises_enterprise_changelist", params)
+    if variant == "no add":
+        data["has_add_permission"] = False
+    with translation.override("en" if variant == "english" else "fr"):
+        django = DJANGO_TOOLS.render(Context(dict(data)))
+        ours = QUICK_TOOLS.render(Context(dict(data)))
+    assert ours == django
+    assert ("addlink" in ours) == (variant != "no add")
+    assert ("_changelist_filters" in ours) == (variant == "filtered")
+
+
+def test_the_enterprises_changelist_keeps_its_import_button(client, staff, listed):  # noqa: F811
+    client.force_login(staff)
+    page = client.get(reverse("admin:enterprises_enterprise_changelist")).content.decode()
+    tools = page.split('<ul class="object-tools">')[1].split("</ul>")[0]
+    assert tools.index("Importer un fichier") < tools.index("Ajouter entreprise")
+    assert tools.count("<li>") == 2
