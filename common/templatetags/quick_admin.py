@@ -172,7 +172,7 @@ CHROME_TEXTS = {
 @register.simple_tag(takes_context=True)
 def quick_admin_chrome(context):
     """What templates/admin/base.html (Django's) asks of {% url %}, {% translate %} and
-    the theme toggle's include on every admin page: nine reversals (one failing, for
+    the theme toggle's include on every admin page: four reversals (one failing, for
     admindocs), a dozen translations. They depend only on the language, the script
     prefix, the URLconf and the admin's namespace: kept per process under those."""
     current_app = _current_app(context)
