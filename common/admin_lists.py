@@ -29,6 +29,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext, gettext_lazy
 
 from common.admin_filters import load_filter_choices
+from common.admin_rows import read_rows
 from common.widgets import QuickSelect, _attributes
 
 # Written as they are, without a lookup of the field's type for each value.
@@ -393,6 +394,12 @@ class QuickChangeList(ChangeList):
             super().get_results(request)
         finally:
             self.queryset = queryset
+        # The page's rows as values (common/admin_rows.py); list_editable's formset
+        # needs the queryset itself.
+        if only and not self.list_editable:
+            rows = read_rows(self.result_list, only)
+            if rows is not None:
+                self.result_list = rows
 
 
 class QuickChangeListMixin:

@@ -1,5 +1,7 @@
 """Paginators that do not count a whole table on every page (decision 011)."""
 
+import time
+
 from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import QuerySet
@@ -25,6 +27,12 @@ class EstimatedCountPaginator(Paginator):
     than BOUND rows, tables never analysed and other databases."""
 
     BOUND = 10_000
+    # An estimate above BOUND is kept this many seconds per process (decision 012): it
+    # moves only when ANALYZE or autovacuum runs (at most once a minute, autovacuum's
+    # naptime), so reading it on every page cost a query for nothing. Estimates at or
+    # below BOUND are not kept: those tables are counted exactly on every page.
+    KEEP_SECONDS = 60
+    _kept = {}  # (database alias, table) -> (estimate, monotonic time read)
 
     @cached_property
     def count(self):
@@ -37,8 +45,21 @@ class EstimatedCountPaginator(Paginator):
                 return estimate
         return super().count
 
+    @classmethod
+    def _estimate(cls, queryset):
+        key = (queryset.db, queryset.model._meta.db_table)
+        kept = cls._kept.get(key)
+        if kept is not None and time.monotonic() - kept[1] < cls.KEEP_SECONDS:
+            return kept[0]
+        estimate = cls._read_estimate(queryset)
+        if estimate > cls.BOUND:
+            cls._kept[key] = (estimate, time.monotonic())
+        else:
+            cls._kept.pop(key, None)
+        return estimate
+
     @staticmethod
-    def _estimate(queryset):
+    def _read_estimate(queryset):
         with connections[queryset.db].cursor() as cursor:
             cursor.execute(
                 "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",

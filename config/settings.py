@@ -400,7 +400,8 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            # WhiteNoise's compressed manifest storage, each URL computed once a process.
+            else "common.staticfiles.RememberedManifestStaticFilesStorage"
         )
     },
 }

@@ -67,3 +67,37 @@ def test_filter_choices_follow_the_data(client, alice, organisation_a, reference
     assert "Structure toute neuve" not in client.get(reverse("enterprises:list")).text
     AssignmentFactory(enterprise=EnterpriseFactory(), organisation=other)  # moves the version
     assert "Structure toute neuve" in client.get(reverse("enterprises:list")).text
+
+
+@pytest.mark.django_db
+def test_a_large_tables_estimate_is_read_once_a_minute(monkeypatch):
+    """common.paging.EstimatedCountPaginator keeps an estimate above BOUND 60 s; a small
+    table's estimate is read (and the table counted) on every page."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from common.paging import EstimatedCountPaginator
+
+    EstimatedCountPaginator._kept.clear()
+    EnterpriseFactory.create_batch(2)
+    reads = []
+    estimate = 20_040
+
+    def read(queryset):
+        reads.append(1)
+        return estimate
+
+    monkeypatch.setattr(EstimatedCountPaginator, "_read_estimate", staticmethod(read))
+    for _ in range(3):
+        assert EstimatedCountPaginator(Enterprise.objects.order_by("pk"), 25).count == 20_040
+    assert len(reads) == 1
+    clock = [1000.0]
+    monkeypatch.setattr("common.paging.time.monotonic", lambda: clock[0])
+    EstimatedCountPaginator._kept.clear()
+    assert EstimatedCountPaginator(Enterprise.objects.order_by("pk"), 25).count == 20_040
+    clock[0] += 61
+    estimate = 5  # ANALYZE ran on a smaller table: counted exactly, nothing kept
+    with CaptureQueriesContext(connection) as queries:
+        assert EstimatedCountPaginator(Enterprise.objects.order_by("pk"), 25).count == 2
+    assert len(queries) == 1 and len(reads) == 3
+    assert not EstimatedCountPaginator._kept
