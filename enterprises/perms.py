@@ -5,7 +5,7 @@ Reads go through the visibility rule first (404 outside it); these predicates th
 decide writes (403 for a lecteur)."""
 
 from django.conf import settings
-from django.db.models import Exists, Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from common.compiled import CompiledQuery
@@ -107,6 +107,18 @@ def writes_expression(user):
     expression to annotate a query the page runs anyway: the enterprise page reads it
     with the enterprise, and passes it to can_log_activity and can_assign (decision 012)."""
     return Exists(Membership.objects.active().of(user, roles=WRITING_ROLES))
+
+
+def edits_expression(user):
+    """The part of can_edit_enterprise that needs a query (an orientation of the enterprise
+    that one of the user's writing organisations works on), as an expression to annotate
+    the enterprise page's query (decision 012): staff and the referent are answered
+    from what the page reads anyway."""
+    return Exists(
+        Assignment.objects.working().filter(
+            enterprise_id=OuterRef("pk"), organisation_id__in=writing_organisation_ids(user)
+        )
+    )
 
 
 def can_log_activity(user, writes=None):

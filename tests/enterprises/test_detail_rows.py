@@ -236,7 +236,7 @@ def test_the_page_runs_as_many_queries_for_10_or_200_lines(client, alice, bob, o
     few = [_count(client, user, enterprise) for user in (alice, bob)]
     _grow(enterprise, 190, writer, themes)
     many = [_count(client, user, enterprise) for user in (alice, bob)]
-    # Session, user, enterprise (with its pair and the writer's flag), activities with
-    # their themes, orientations, stage changes, diagnostics, answers, contacts; bob is
-    # no referent: one query asks whether he may edit, and he sees no contacts.
-    assert few == many == [9, 9]
+    # Session, user, enterprise (with its pair, the writer's flag and whether the user
+    # may edit it), activities with their themes, orientations, stage changes,
+    # diagnostics, answers, contacts; bob, a lecteur, sees no contacts.
+    assert few == many == [9, 8]
