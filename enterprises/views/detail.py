@@ -11,10 +11,12 @@ took PostgreSQL 1.4 ms a visit, longer than running it. The dicts carry, under t
 names of the model's attributes and methods (`get_stage_display`…), the strings the
 instances gave, so that detail.html reads as it did."""
 
+from typing import NamedTuple
+
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.urls import reverse
 
-from common.compiled import CompiledQuery
+from common.compiled import CompiledQuery, run_together
 from common.templatetags.phone import phone_uri
 from enterprises import perms
 from enterprises.enums import (
@@ -29,6 +31,7 @@ from enterprises.enums import (
     TpeStatus,
 )
 from enterprises.models import Contact, Enterprise, Pair, Survey
+from enterprises.views import timeline
 from enterprises.views.rows import Row
 from partners.models import Membership, User
 from programme.models import NafCode, Qpv
@@ -126,11 +129,10 @@ def _person(first_name, last_name, email):
     return f"{first_name} {last_name}".strip() or email
 
 
-def enterprise(pk, user):
-    """The enterprise `pk` as the page prints it, with whether `user` writes for an
-    organisation and may edit it (perms.can_edit_enterprise); None if there is none. A
-    Row: `enterprise.pk` reads as on the instance (enterprises.views.timeline)."""
-    rows = HEAD(enterprise_id=int(pk), user_id=user.pk)
+def enterprise(rows, user):
+    """The enterprise as the page prints it from HEAD's `rows`, with whether `user`
+    writes for an organisation and may edit it (perms.can_edit_enterprise); None if
+    there is no such enterprise."""
     if not rows:
         return None
     values = Row(zip(HEAD_COLUMNS, rows[0], strict=True))
@@ -178,16 +180,14 @@ CONTACTS = CompiledQuery(
 )
 
 
-def contacts(enterprise_pk, may_see):
-    """The contacts in Contact's order, each as the page showed it: `shown` is
-    `contact|contact:may_see` (Contact.shown), `str` Contact.__str__, `phone_uri` the
-    `tel:` link's number, `edit_url` the link to its form."""
+def contacts(rows, enterprise_pk, may_see):
+    """The contacts in Contact's order from CONTACTS' `rows`, each as the page showed
+    it: `shown` is `contact|contact:may_see` (Contact.shown), `str` Contact.__str__,
+    `phone_uri` the `tel:` link's number, `edit_url` the link to its form."""
     edit_url = reverse("enterprises:contact_edit", args=[enterprise_pk, 987654321])
     head, tail = edit_url.rsplit("987654321", 1)
     found = []
-    for pk, first, last, role, email, phone, pix, consent, anonymised in CONTACTS(
-        enterprise_id=int(enterprise_pk)
-    ):
+    for pk, first, last, role, email, phone, pix, consent, anonymised in rows:
         if anonymised:
             text = f"contact anonymisé n° {pk}"
         else:
@@ -248,13 +248,9 @@ PARTNER_ANSWERS = CompiledQuery(
 )
 
 
-def answers(enterprise_pk, user):
-    """The answers shown on the page (enterprises.survey_figures.answers_for's rule), newest
+def answers(rows, user):
+    """The answers shown on the page from ANSWERS' or PARTNER_ANSWERS' `rows`, newest
     first; the comment only when the entrepreneur allowed the partner to read it."""
-    if user.is_staff:
-        rows = ANSWERS(enterprise_id=int(enterprise_pk))
-    else:
-        rows = PARTNER_ANSWERS(enterprise_id=int(enterprise_pk), user_id=user.pk)
     found = []
     for values in rows:
         survey = dict(zip(ANSWER_COLUMNS, values, strict=True))
@@ -266,3 +262,41 @@ def answers(enterprise_pk, user):
         )
         found.append(survey)
     return found
+
+
+class Page(NamedTuple):
+    """What the page reads: the enterprise (None if there is none), its contacts and
+    the answers as dicts, and its history's rows (enterprises.views.timeline)."""
+
+    enterprise: Row | None
+    contacts: list
+    answers: list
+    history: timeline.History
+
+
+def read(pk, user):
+    """The page's queries in one round trip (common.compiled.run_together): the
+    enterprise, its contacts, the answers the user may read, the history. The contacts
+    are read with the others, before the page knows whether the user may see them
+    (perms.can_see_contacts); those who may not get none."""
+    pk = int(pk)
+    if user.is_staff:
+        answered = (ANSWERS, {"enterprise_id": pk})
+    else:
+        answered = (PARTNER_ANSWERS, {"enterprise_id": pk, "user_id": user.pk})
+    head, contact_rows, answer_rows, *history = run_together(
+        [
+            (HEAD, {"enterprise_id": pk, "user_id": user.pk}),
+            (CONTACTS, {"enterprise_id": pk}),
+            answered,
+            *timeline.queries(pk),
+        ]
+    )
+    found = enterprise(head, user)
+    may_see = found is not None and perms.can_see_contacts(user, None, editable=found.can_edit)
+    return Page(
+        enterprise=found,
+        contacts=contacts(contact_rows, pk, may_see) if may_see else [],
+        answers=answers(answer_rows, user),
+        history=timeline.History(*history),
+    )

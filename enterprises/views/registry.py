@@ -90,21 +90,23 @@ def stage_fields(stage):
 def enterprise_detail(request, pk):
     """An enterprise's page, from plain values (decision 012): the enterprise, the user's
     rights on it, its contacts and answers (enterprises.views.detail) and its history
-    (enterprises.views.timeline), each read by a query compiled once per process."""
+    (enterprises.views.timeline), read by queries compiled once per process and sent
+    together."""
     # A page that only reads: the visibility ids kept under the data's version (decision
     # 012) rather than the rule compiled and run again; its forms post to views that run
     # the rule live.
     if not Enterprise.objects.sees(request.user, pk):
         raise Http404
-    enterprise = detail.enterprise(pk, request.user)
+    page = detail.read(pk, request.user)
+    enterprise = page.enterprise
     if enterprise is None:
         raise Http404
-    can_edit = enterprise["can_edit"]
+    can_edit = enterprise.can_edit
     may_see_contacts = perms.can_see_contacts(request.user, None, editable=can_edit)
-    activities = timeline.activities(enterprise)
+    activities = timeline.activities(page.history)
     last_individual = next((a for a in activities if a["kind"] == ActivityKind.INDIVIDUEL), None)
     offer_autonomy = (
-        enterprise["stage"] == Stage.ACCOMPAGNEE
+        enterprise.stage == Stage.ACCOMPAGNEE
         and last_individual is not None
         and last_individual["reached_autonomy"]
     )
@@ -114,14 +116,14 @@ def enterprise_detail(request, pk):
         {
             "enterprise": enterprise,
             "can_edit": can_edit,
-            "contacts": detail.contacts(pk, may_see_contacts) if may_see_contacts else None,
-            "stage_fields": stage_fields(enterprise["stage"]) if can_edit else None,
+            "contacts": page.contacts if may_see_contacts else None,
+            "stage_fields": stage_fields(enterprise.stage) if can_edit else None,
             "timeline_html": timeline.timeline_html(
-                timeline.timeline(enterprise, activities, may_see_contacts)
+                timeline.timeline(page.history, activities, may_see_contacts)
             ),
-            "survey_answers": detail.answers(pk, request.user),
-            "can_log": perms.can_log_activity(request.user, enterprise["user_writes"]),
-            "can_assign": perms.can_assign(request.user, enterprise["user_writes"]),
+            "survey_answers": page.answers,
+            "can_log": perms.can_log_activity(request.user, enterprise.user_writes),
+            "can_assign": perms.can_assign(request.user, enterprise.user_writes),
             "offer_autonomy": offer_autonomy
             and (can_edit or last_individual["author_id"] == request.user.pk),
         },

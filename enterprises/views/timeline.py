@@ -6,10 +6,11 @@ did), the strings the model instances gave; `timeline_html` writes the lines. Th
 longer builds an instance per line with its related users and organisations, nor runs
 the template engine over each line. The values come from four queries with only the
 columns shown (activities and their themes in one), each compiled to SQL once per
-process (common.compiled)."""
+process (common.compiled), sent with the page's others (enterprises.views.detail)."""
 
 import datetime
 from html import escape
+from typing import NamedTuple
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection
@@ -163,16 +164,35 @@ def _contact(pk, first_name, last_name, email, anonymised_at, may_see):
     return f"{first_name} {last_name}".strip() or email or f"contact n° {pk}"
 
 
-def activities(enterprise):
+def queries(enterprise_id):
+    """The history's four queries (activities, orientations, stage changes, diagnostics)
+    with their values, for enterprises.views.detail to run with the page's others; the
+    functions below read their rows (a History)."""
+    values = {"enterprise_id": int(enterprise_id)}
+    return [
+        (ACTIVITIES if connection.vendor == "postgresql" else ACTIVITY_LINES, values),
+        (ASSIGNMENTS, values),
+        (STAGE_CHANGES, values),
+        (ASSESSMENTS, values),
+    ]
+
+
+class History(NamedTuple):
+    """The rows of the history's queries, in the order of `queries`."""
+
+    activities: list
+    assignments: list
+    stage_changes: list
+    assessments: list
+
+
+def activities(history):
     """The activities met by the enterprise, newest first, each with its themes (in the
-    vocabulary's order): one query."""
-    if connection.vendor == "postgresql":
-        rows = ACTIVITIES(enterprise_id=enterprise.pk)
-    else:
-        rows = ACTIVITY_LINES(enterprise_id=enterprise.pk)
+    vocabulary's order)."""
     detail_url = url_maker("enterprises:activity_detail")
     found = {}
-    for pk, kind, date, title, duration, author_id, first, last, email, autonomy, themes in rows:
+    for row in history.activities:
+        pk, kind, date, title, duration, author_id, first, last, email, autonomy, themes = row
         activity = found.get(pk)
         if activity is None:
             activity = found[pk] = {
@@ -193,8 +213,7 @@ def activities(enterprise):
     return list(found.values())
 
 
-def assessments(enterprise, may_see_contacts):
-    rows = ASSESSMENTS(enterprise_id=enterprise.pk)
+def assessments(history, may_see_contacts):
     return [
         {
             "date": date,
@@ -203,12 +222,11 @@ def assessments(enterprise, may_see_contacts):
             "overall": overall,
             "contact": _contact(*contact, may_see_contacts),
         }
-        for date, kind, source, overall, *contact in rows
+        for date, kind, source, overall, *contact in history.assessments
     ]
 
 
-def assignments(enterprise):
-    rows = ASSIGNMENTS(enterprise_id=enterprise.pk)
+def assignments(history):
     return [
         {
             "created_at": row[0],
@@ -223,12 +241,11 @@ def assignments(enterprise):
             "assigned_by": _person(*row[8:11]),
             "decided_by": _person(*row[11:14]),
         }
-        for row in rows
+        for row in history.assignments
     ]
 
 
-def stage_changes(enterprise):
-    rows = STAGE_CHANGES(enterprise_id=enterprise.pk)
+def stage_changes(history):
     return [
         {
             "at": at,
@@ -240,17 +257,17 @@ def stage_changes(enterprise):
             "note": note,
             "by": _person(*by),
         }
-        for at, from_stage, to_stage, reason, note, *by in rows
+        for at, from_stage, to_stage, reason, note, *by in history.stage_changes
     ]
 
 
-def timeline(enterprise, activity_list, may_see_contacts):
+def timeline(history, activity_list, may_see_contacts):
     """Every event of the enterprise, newest first: stage changes, orientations and the
     partners' answers (their own line, signed by whoever decided), activities and
     diagnostics (dated at midday)."""
-    orientations = assignments(enterprise)
+    orientations = assignments(history)
     lines = (
-        [{"at": c["at"], "kind": "stage", "object": c} for c in stage_changes(enterprise)]
+        [{"at": c["at"], "kind": "stage", "object": c} for c in stage_changes(history)]
         + [{"at": a["created_at"], "kind": "assignment", "object": a} for a in orientations]
         + [
             {"at": a["closed_at"] or a["declined_at"], "kind": "decision", "object": a}
@@ -260,7 +277,7 @@ def timeline(enterprise, activity_list, may_see_contacts):
         + [{"at": _at(a["date"]), "kind": "activity", "object": a} for a in activity_list]
         + [
             {"at": _at(a["date"]), "kind": "assessment", "object": a}
-            for a in assessments(enterprise, may_see_contacts)
+            for a in assessments(history, may_see_contacts)
         ]
     )
     lines.sort(key=lambda item: item["at"], reverse=True)

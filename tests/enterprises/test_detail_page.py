@@ -163,14 +163,14 @@ def test_a_withdrawn_pair_and_a_point_outside_any_qpv(client, staff):
 def test_rights_as_can_edit_enterprise(full, alice, bob, charlie, staff, organisation_b):
     for user in (alice, bob, charlie, staff):
         expected = perms.can_edit_enterprise(user, full)
-        assert detail.enterprise(full.pk, user)["can_edit"] is expected
-    assert [detail.enterprise(full.pk, u)["can_edit"] for u in (alice, bob, charlie)] == [
+        assert detail.read(full.pk, user).enterprise.can_edit is expected
+    assert [detail.read(full.pk, u).enterprise.can_edit for u in (alice, bob, charlie)] == [
         True,
         False,
         True,
     ]
     full.assignments.filter(organisation=organisation_b).update(status="not_for_me")
-    assert detail.enterprise(full.pk, charlie)["can_edit"] is False
+    assert detail.read(full.pk, charlie).enterprise.can_edit is False
 
 
 def test_outside_the_rule_or_gone_the_page_is_404(client, charlie, alice):
