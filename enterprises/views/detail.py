@@ -1,20 +1,25 @@
 """The enterprise page's own values as plain values (decision 012): the enterprise with
-the names of what it refers to and the user's rights on it, its contacts and the
+the names of what it refers to, the user's rights on it, its contacts and the
 entrepreneur's answers.
 
-Each comes from one query compiled to SQL once per process (common.compiled), as the
-history's (enterprises.views.timeline): building the enterprise's query with its five
-relations and the « writes for an organisation » question cost the ORM 3–4 ms a visit,
-and the answers' about 2 ms, more than PostgreSQL takes to run them. The names of the
-relations come from scalar subqueries rather than joins: planning the seven-table join
-took PostgreSQL 1.4 ms a visit, longer than running it. The dicts carry, under the
-names of the model's attributes and methods (`get_stage_display`…), the strings the
-instances gave, so that detail.html reads as it did."""
+Each comes from a query compiled to SQL once per process (common.compiled), as the
+history's (enterprises.views.timeline), and all of them go to PostgreSQL in one round
+trip (`read`): building the enterprise's query with its five relations and the « writes
+for an organisation » question cost the ORM 3–4 ms a visit, the answers' about 2 ms,
+more than PostgreSQL took to run them, and each query its round trip. What PostgreSQL
+plans is kept small too: the names of the relations come from scalar subqueries
+rather than a seven-table join (1.4 ms of planning a visit), and whether the user may
+edit the enterprise and which answers they read are decided here from their
+memberships and its orientations (perms.can_edit_from) rather than by subqueries
+joining them. The dicts carry, under the names of the model's attributes and methods
+(`get_stage_display`…), the strings the instances gave, so that detail.html reads as it
+did."""
 
+import functools
 from typing import NamedTuple
 
-from django.db.models import Exists, OuterRef, Q, Subquery
-from django.urls import reverse
+from django.db.models import Exists, OuterRef, Subquery
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 from common.compiled import CompiledQuery, run_together
 from common.templatetags.phone import phone_uri
@@ -33,7 +38,7 @@ from enterprises.enums import (
 from enterprises.models import Contact, Enterprise, Pair, Survey
 from enterprises.views import timeline
 from enterprises.views.rows import Row
-from partners.models import Membership, User
+from partners.perms import WRITING_ROLES
 from programme.models import NafCode, Qpv
 
 STAGES = dict(Stage.choices)
@@ -92,11 +97,9 @@ HEAD_COLUMNS = (
     "referent__last_name",
     "referent__email",
     "pair_available",
-    "user_writes",
-    "user_edits",
 )
 HEAD = CompiledQuery(
-    lambda enterprise_id, user_id: (
+    lambda enterprise_id: (
         Enterprise.objects.filter(pk=enterprise_id)
         .order_by()
         .annotate(
@@ -112,13 +115,10 @@ HEAD = CompiledQuery(
                     enterprise_id=OuterRef("pk"), consent__withdrawn_at__isnull=True
                 )
             ),
-            user_writes=perms.writes_expression(User(pk=user_id)),
-            user_edits=perms.edits_expression(User(pk=user_id)),
         )
         .values_list(*HEAD_COLUMNS)
     ),
     enterprise_id=SAMPLE_ENTERPRISE,
-    user_id=SAMPLE_USER,
 )
 
 
@@ -129,10 +129,9 @@ def _person(first_name, last_name, email):
     return f"{first_name} {last_name}".strip() or email
 
 
-def enterprise(rows, user):
-    """The enterprise as the page prints it from HEAD's `rows`, with whether `user`
-    writes for an organisation and may edit it (perms.can_edit_enterprise); None if
-    there is no such enterprise."""
+def enterprise(rows):
+    """The enterprise as the page prints it from HEAD's `rows`; None if there is no such
+    enterprise."""
     if not rows:
         return None
     values = Row(zip(HEAD_COLUMNS, rows[0], strict=True))
@@ -159,7 +158,6 @@ def enterprise(rows, user):
             and values["latitude"] is not None
             and values["point_qpv_id"] != values["qpv_id"]
         ),
-        can_edit=(user.is_staff or values["referent_id"] == user.pk or bool(values["user_edits"])),
     )
     return values
 
@@ -223,37 +221,28 @@ ANSWER_COLUMNS = (
 )
 
 
-def _answered(enterprise_id):
-    return (
+# Every answer about the enterprise; `answers` keeps those the user may read.
+ANSWERS = CompiledQuery(
+    lambda enterprise_id: (
         Survey.objects.filter(enterprise_id=enterprise_id, answered_at__isnull=False)
         .order_by("-answered_at")
         .values_list(*ANSWER_COLUMNS)
-    )
-
-
-# To staff, every answer; to a partner, those about their organisations' orientations
-# and those about the whole parcours.
-ANSWERS = CompiledQuery(_answered, enterprise_id=SAMPLE_ENTERPRISE)
-PARTNER_ANSWERS = CompiledQuery(
-    lambda enterprise_id, user_id: _answered(enterprise_id).filter(
-        Q(organisation__isnull=True)
-        | Q(
-            organisation_id__in=Membership.objects.active()
-            .filter(user_id=user_id)
-            .values("organisation_id")
-        )
     ),
     enterprise_id=SAMPLE_ENTERPRISE,
-    user_id=SAMPLE_USER,
 )
 
 
-def answers(rows, user):
-    """The answers shown on the page from ANSWERS' or PARTNER_ANSWERS' `rows`, newest
-    first; the comment only when the entrepreneur allowed the partner to read it."""
+def answers(rows, user, organisations):
+    """The answers shown on the page from ANSWERS' `rows`, newest first: all of them to
+    staff; to a partner, those about the orientations of their organisations (the ids
+    of their active memberships, `organisations`) and those about the whole parcours;
+    the comment only when the entrepreneur allowed the partner to read it."""
     found = []
     for values in rows:
         survey = dict(zip(ANSWER_COLUMNS, values, strict=True))
+        organisation_id = survey["organisation_id"]
+        if not (user.is_staff or organisation_id is None or organisation_id in organisations):
+            continue
         survey.update(
             get_trigger_display=TRIGGERS.get(survey["trigger"], survey["trigger"]),
             get_recontacted_display=RECONTACTED.get(survey["recontacted"], survey["recontacted"]),
@@ -262,6 +251,41 @@ def answers(rows, user):
         )
         found.append(survey)
     return found
+
+
+# The page's links with the enterprise's id, under the names of their URLs.
+LINKS = (
+    "log_session",
+    "assign",
+    "assessment_create",
+    "edit",
+    "pairing_create",
+    "pair_withdraw",
+    "pair_create",
+    "story_create",
+    "close_autonomous",
+    "contact_create",
+    "move",
+)
+MARK = 987_654_321
+
+
+@functools.cache
+def _link_parts(prefix, urlconf):
+    """Each link's text before and after the enterprise's id, reversed once per process
+    (per script prefix and URLconf, what reverse() reads besides the name): a
+    `{% url %}` per link cost the template about 0.3 ms."""
+    parts = {}
+    for name in LINKS:
+        head, tail = reverse(f"enterprises:{name}", args=[MARK]).rsplit(str(MARK), 1)
+        parts[name] = (head, tail)
+    return parts
+
+
+def links(pk):
+    """{name: the URL `enterprises:<name>` of the enterprise `pk`} for LINKS."""
+    parts = _link_parts(get_script_prefix(), get_urlconf())
+    return {name: f"{head}{pk}{tail}" for name, (head, tail) in parts.items()}
 
 
 class Page(NamedTuple):
@@ -276,27 +300,37 @@ class Page(NamedTuple):
 
 def read(pk, user):
     """The page's queries in one round trip (common.compiled.run_together): the
-    enterprise, its contacts, the answers the user may read, the history. The contacts
-    are read with the others, before the page knows whether the user may see them
-    (perms.can_see_contacts); those who may not get none."""
+    enterprise, its contacts, the answers, the user's memberships, the history. The
+    enterprise gets whether the user writes for an organisation (`user_writes`) and may
+    edit it (`can_edit`, perms.can_edit_from with its orientations). Contacts and
+    answers are read with the others, before the page knows which the user may read;
+    the others are left out here (perms.can_see_contacts, `answers`)."""
     pk = int(pk)
-    if user.is_staff:
-        answered = (ANSWERS, {"enterprise_id": pk})
-    else:
-        answered = (PARTNER_ANSWERS, {"enterprise_id": pk, "user_id": user.pk})
-    head, contact_rows, answer_rows, *history = run_together(
+    head, contact_rows, answer_rows, memberships, *history = run_together(
         [
-            (HEAD, {"enterprise_id": pk, "user_id": user.pk}),
+            (HEAD, {"enterprise_id": pk}),
             (CONTACTS, {"enterprise_id": pk}),
-            answered,
+            (ANSWERS, {"enterprise_id": pk}),
+            (perms.MEMBERSHIPS, {"user_id": user.pk}),
             *timeline.queries(pk),
         ]
     )
-    found = enterprise(head, user)
-    may_see = found is not None and perms.can_see_contacts(user, None, editable=found.can_edit)
+    history = timeline.History(*history)
+    writing = {organisation for organisation, role in memberships if role in WRITING_ROLES}
+    found = enterprise(head)
+    may_see = False
+    if found is not None:
+        found["user_writes"] = bool(writing)
+        found["can_edit"] = perms.can_edit_from(
+            user,
+            found.referent_id,
+            writing,
+            [(row[14], row[3]) for row in history.assignments],
+        )
+        may_see = perms.can_see_contacts(user, None, editable=found["can_edit"])
     return Page(
         enterprise=found,
         contacts=contacts(contact_rows, pk, may_see) if may_see else [],
-        answers=answers(answer_rows, user),
-        history=timeline.History(*history),
+        answers=answers(answer_rows, user, {organisation for organisation, _ in memberships}),
+        history=history,
     )

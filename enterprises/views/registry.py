@@ -115,6 +115,7 @@ def enterprise_detail(request, pk):
         "enterprises/detail.html",
         {
             "enterprise": enterprise,
+            "links": detail.links(enterprise.pk),
             "can_edit": can_edit,
             "contacts": page.contacts if may_see_contacts else None,
             "stage_fields": stage_fields(enterprise.stage) if can_edit else None,

@@ -122,6 +122,7 @@ ASSIGNMENTS = CompiledQuery(
         "decided_by__first_name",
         "decided_by__last_name",
         "decided_by__email",
+        "organisation_id",  # for perms.can_edit_from
     ),
     enterprise_id=SAMPLE_ID,
 )

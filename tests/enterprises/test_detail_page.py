@@ -53,13 +53,9 @@ def old_answers(enterprise, user):
 def old_page(response, user, pk):
     """The page as the view drew it from the instances before decision 012 (the history,
     the stage form and the autonomy offer, unchanged, taken from the response)."""
-    enterprise = (
-        Enterprise.objects.select_related(
-            "qpv__successor", "naf", "referent", "point_qpv", "pair__consent"
-        )
-        .annotate(user_writes=perms.writes_expression(user))
-        .get(pk=pk)
-    )
+    enterprise = Enterprise.objects.select_related(
+        "qpv__successor", "naf", "referent", "point_qpv", "pair__consent"
+    ).get(pk=pk)
     can_edit = perms.can_edit_enterprise(user, enterprise)
     context = {
         "enterprise": enterprise,

@@ -205,7 +205,7 @@ def _count(client, user, enterprise):
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
     if in_one_round_trip(connection):
-        assert queries[-1]["sql"].count(";\nSELECT ") == 6  # seven statements
+        assert queries[-1]["sql"].count(";\nSELECT ") == 7  # eight statements
     return len(queries)
 
 
@@ -239,8 +239,8 @@ def test_the_page_runs_as_many_queries_for_10_or_200_lines(client, alice, bob, o
     few = [_count(client, user, enterprise) for user in (alice, bob)]
     _grow(enterprise, 190, writer, themes)
     many = [_count(client, user, enterprise) for user in (alice, bob)]
-    # Session, user, then the page's seven statements in one round trip on PostgreSQL
-    # (common.compiled.run_together): the enterprise (with its pair, the writer's flag
-    # and whether the user may edit it), contacts, answers, activities with their
-    # themes, orientations, stage changes, diagnostics.
-    assert few == many == ([3, 3] if in_one_round_trip(connection) else [9, 9])
+    # Session, user, then the page's eight statements in one round trip on PostgreSQL
+    # (common.compiled.run_together): the enterprise (with its pair), contacts,
+    # answers, the user's writing organisations, activities with their themes,
+    # orientations, stage changes, diagnostics.
+    assert few == many == ([3, 3] if in_one_round_trip(connection) else [10, 10])
