@@ -35,20 +35,23 @@ class CompiledQuery:
         fields = [select[0] for select in compiler.select[: compiler.col_count]]
         return sql, list(params), slots, list(compiler.get_converters(fields).items())
 
-    def __call__(self, using=DEFAULT_DB_ALIAS, **values):
+    def statement(self, using, values):
+        """The SQL and the parameters of the query for these `values`."""
         if using not in self.compiled:
             self.compiled[using] = self._compile(using)
-        sql, params, slots, converters = self.compiled[using]
+        sql, params, slots, _ = self.compiled[using]
         params = params.copy()
         for name, indexes in slots.items():
             for index in indexes:
                 params[index] = values[name]
-        connection = connections[using]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
+        return sql, params
+
+    def convert(self, rows, using):
+        """The rows as values_list() gives them (its converters applied)."""
+        converters = self.compiled[using][3]
         if not converters:
             return rows
+        connection = connections[using]
         converted = []
         for row in map(list, rows):
             for position, (functions, expression) in converters:
@@ -56,3 +59,44 @@ class CompiledQuery:
                     row[position] = function(row[position], expression, connection)
             converted.append(tuple(row))
         return converted
+
+    def __call__(self, using=DEFAULT_DB_ALIAS, **values):
+        sql, params = self.statement(using, values)
+        with connections[using].cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        return self.convert(rows, using)
+
+
+def in_one_round_trip(connection):
+    """Whether `connection` runs several statements sent together: PostgreSQL through
+    psycopg's client-side binding (Django's default), which sends a query in the simple
+    protocol; not with server-side binding, nor SQLite."""
+    return (
+        connection.vendor == "postgresql"
+        and connection.settings_dict["OPTIONS"].get("server_side_binding") is not True
+    )
+
+
+def run_together(calls, using=DEFAULT_DB_ALIAS):
+    """The rows of several compiled queries, `calls` being (query, values) pairs, in
+    their order. On PostgreSQL their statements go in one message, separated by `;`,
+    and their results come back together (cursor.nextset()): one round trip to the
+    database instead of one per query, each statement planned and run as if sent alone.
+    Elsewhere one query after the other. Django's query log shows the message as one
+    query (its SQL holds the statements)."""
+    connection = connections[using]
+    if not in_one_round_trip(connection):
+        return [query(using, **values) for query, values in calls]
+    statements = [query.statement(using, values) for query, values in calls]
+    results = []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            ";\n".join(sql for sql, _ in statements),
+            [param for _, params in statements for param in params],
+        )
+        for index, (query, _) in enumerate(calls):
+            if index:
+                cursor.nextset()
+            results.append(query.convert(cursor.fetchall(), using))
+    return results

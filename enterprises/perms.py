@@ -5,7 +5,7 @@ Reads go through the visibility rule first (404 outside it); these predicates th
 decide writes (403 for a lecteur)."""
 
 from django.conf import settings
-from django.db.models import Exists, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from common.compiled import CompiledQuery
@@ -13,7 +13,7 @@ from partners.enums import Role
 from partners.models import Membership, Organisation, User
 from partners.perms import WRITING_ROLES
 
-from .enums import PairingStatus
+from .enums import ENDED_STATUSES, PairingStatus
 from .models import Assignment
 
 ACTIVITY_EDIT_DAYS = 30
@@ -102,16 +102,35 @@ def can_close_parcours(user, enterprise):
     )
 
 
-def writes_expression(user):
-    """Whether the user writes for an organisation (administrateur or conseiller), as an
-    expression to annotate a query the page runs anyway: the enterprise page reads it
-    with the enterprise, and passes it to can_log_activity and can_assign (decision 012)."""
-    return Exists(Membership.objects.active().of(user, roles=WRITING_ROLES))
+# A user's active memberships as (organisation id, role), compiled once per process: the
+# enterprise page reads them with its other queries (decision 012), for the
+# organisations the user writes for (WRITING_ROLES, as writing_organisation_ids) and
+# the answers they may read.
+MEMBERSHIPS = CompiledQuery(
+    lambda user_id: (
+        Membership.objects.active().filter(user_id=user_id).values_list("organisation_id", "role")
+    ),
+    user_id=-424_242,
+)
+
+
+def can_edit_from(user, referent_id, writing, orientations):
+    """can_edit_enterprise from what the enterprise page has read: its referent's id, the
+    ids of the organisations the user writes for (`writing`, from MEMBERSHIPS) and its
+    orientations as (organisation id, status) pairs. The same rule: staff, the
+    referent, or an orientation one of those organisations works on (not declined, not
+    expired: Assignment.objects.working)."""
+    if user.is_staff or referent_id == user.pk:
+        return True
+    return any(
+        status not in ENDED_STATUSES and organisation_id in writing
+        for organisation_id, status in orientations
+    )
 
 
 def can_log_activity(user, writes=None):
     """Staff, or a conseiller or administrateur of an active organisation; lecteurs
-    only read. `writes`: writes_expression's answer when already read."""
+    only read. `writes`: whether the user writes for an organisation, when already read."""
     if user.is_staff:
         return True
     return writing_organisation_ids(user).exists() if writes is None else writes
@@ -136,7 +155,7 @@ def can_see_activity_notes(user, activity):
 def can_assign(user, writes=None):
     """Orient an enterprise towards partners: staff; conseillers and administrateurs
     too when the Métropole allows it (ASSIGNMENTS_BY_CONSEILLERS). `writes`:
-    writes_expression's answer when already read."""
+    whether the user writes for an organisation, when already read."""
     if user.is_staff:
         return True
     if not settings.ASSIGNMENTS_BY_CONSEILLERS:

@@ -10,7 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.db.models import Count, Q
 
-from partners.models import Membership, Organisation
+from partners.models import Organisation
 
 from .enums import CLOSED_STATUSES, AssignmentStatus, JoinRequestStatus, Need, Recontacted
 from .models import Assignment, JoinRequest, Survey
@@ -139,19 +139,3 @@ def partners_to_call(start, end):
         ),
         key=lambda row: row["name"],
     )
-
-
-def answers_for(enterprise, user):
-    """The answers shown on an enterprise page: all of them to staff; to a partner, those
-    about their organisations' orientations and those about the whole parcours, the
-    comment only when the entrepreneur allowed it."""
-    surveys = enterprise.surveys.filter(answered_at__isnull=False).select_related("organisation")
-    if not user.is_staff:
-        organisations = Membership.objects.active().filter(user=user).values("organisation_id")
-        surveys = surveys.filter(
-            Q(organisation__isnull=True) | Q(organisation_id__in=organisations)
-        )
-    answers = list(surveys.order_by("-answered_at"))
-    for survey in answers:
-        survey.show_comment = bool(survey.comment) and (user.is_staff or survey.comment_shareable)
-    return answers

@@ -24,9 +24,8 @@ from enterprises.forms.registry import (
     StageForm,
 )
 from enterprises.models import Enterprise, JobKind, StageChange
-from enterprises.survey_figures import answers_for
 from enterprises.validators import normalise_siret
-from enterprises.views import timeline
+from enterprises.views import detail, timeline
 from enterprises.views.jobs import export_or_job
 from enterprises.views.rows import filter_widgets, list_rows, rows_html
 
@@ -89,26 +88,22 @@ def stage_fields(stage):
 
 
 def enterprise_detail(request, pk):
-    """An enterprise's page. Its history comes as plain values (enterprises.views.timeline,
-    decision 012); its pair, if any, and whether the user writes for an organisation (for
-    the « Noter une séance » and « Orienter » buttons) with the enterprise."""
+    """An enterprise's page, from plain values (decision 012): the enterprise, the user's
+    rights on it, its contacts and answers (enterprises.views.detail) and its history
+    (enterprises.views.timeline), read by queries compiled once per process and sent
+    together."""
     # A page that only reads: the visibility ids kept under the data's version (decision
     # 012) rather than the rule compiled and run again; its forms post to views that run
     # the rule live.
     if not Enterprise.objects.sees(request.user, pk):
         raise Http404
-    enterprise = get_object_or_404(
-        Enterprise.objects.select_related(
-            "qpv__successor", "naf", "referent", "point_qpv", "pair__consent"
-        )
-        # The QPVs' outlines are JSON of thousands of points, read and decoded for nothing.
-        .defer("qpv__polygon", "qpv__successor__polygon", "point_qpv__polygon")
-        .annotate(user_writes=perms.writes_expression(request.user)),
-        pk=pk,
-    )
-    can_edit = perms.can_edit_enterprise(request.user, enterprise)
-    may_see_contacts = perms.can_see_contacts(request.user, enterprise, editable=can_edit)
-    activities = timeline.activities(enterprise)
+    page = detail.read(pk, request.user)
+    enterprise = page.enterprise
+    if enterprise is None:
+        raise Http404
+    can_edit = enterprise.can_edit
+    may_see_contacts = perms.can_see_contacts(request.user, None, editable=can_edit)
+    activities = timeline.activities(page.history)
     last_individual = next((a for a in activities if a["kind"] == ActivityKind.INDIVIDUEL), None)
     offer_autonomy = (
         enterprise.stage == Stage.ACCOMPAGNEE
@@ -120,14 +115,14 @@ def enterprise_detail(request, pk):
         "enterprises/detail.html",
         {
             "enterprise": enterprise,
+            "links": detail.links(enterprise.pk),
             "can_edit": can_edit,
-            "contacts": enterprise.contacts.all() if may_see_contacts else None,
-            "may_see_contacts": may_see_contacts,
+            "contacts": page.contacts if may_see_contacts else None,
             "stage_fields": stage_fields(enterprise.stage) if can_edit else None,
             "timeline_html": timeline.timeline_html(
-                timeline.timeline(enterprise, activities, may_see_contacts)
+                timeline.timeline(page.history, activities, may_see_contacts)
             ),
-            "survey_answers": answers_for(enterprise, request.user),
+            "survey_answers": page.answers,
             "can_log": perms.can_log_activity(request.user, enterprise.user_writes),
             "can_assign": perms.can_assign(request.user, enterprise.user_writes),
             "offer_autonomy": offer_autonomy
