@@ -11,9 +11,10 @@ from django.views.decorators.http import require_POST
 
 from common.paging import CountedPaginator
 from enterprises import perms
-from enterprises.enums import CLOSED_STATUSES, ENDED_STATUSES, AssignmentStatus, DeclineReason
+from enterprises.enums import CLOSED_STATUSES, AssignmentStatus, DeclineReason
 from enterprises.forms.orientations import AssignForm
 from enterprises.models import Assignment, Enterprise
+from enterprises.models.registry import sight_ids
 from enterprises.notifications import assign, notify_assigner, orientation_outcome
 from enterprises.views.inbox_cards import HANDED_OVER, cards_html
 from partners.models import Organisation, User
@@ -103,22 +104,13 @@ def inbox(request):
         rows, INBOX_PAGE_SIZE, count=counts[current[0].replace("-", "_")]
     ).get_page(request.GET.get("page"))
     rows = list(page.object_list)
-    # An orientation not ended (ENDED_STATUSES) gives every member of its organisation
-    # sight of the enterprise (the visibility rule's first clause), and `chosen` is one of
-    # my organisations: on those tabs every card links to its enterprise. A declined or
-    # expired orientation stops giving sight after a grace period (decision 006): its row
-    # stays in the structure's history, without a link to a page now closed, unless
-    # another path (referent, activity, another organisation) still gives sight: the
-    # rule's answer, asked for those tabs' cards only.
-    enterprise_ids = [row["enterprise_id"] for row in rows]
-    if set(current[2]) & set(ENDED_STATUSES):
-        visible_ids = set(
-            Enterprise.objects.visible_to(request.user)
-            .filter(pk__in=enterprise_ids)
-            .values_list("pk", flat=True)
-        )
-    else:
-        visible_ids = set(enterprise_ids)
+    # A card links to its enterprise when the user sees it: the ids the list and the
+    # enterprise page read (kept under the data's version, decision 012). A declined or
+    # expired orientation stops giving sight after its grace period (decision 007): its
+    # row stays in the structure's history, without a link to a page now closed, unless
+    # another path (referent, activity, another organisation) still gives sight.
+    seen = None if request.user.is_staff else set(sight_ids(request.user))
+    visible_ids = {r["enterprise_id"] for r in rows if seen is None or r["enterprise_id"] in seen}
     query = request.GET.copy()
     query.pop("page", None)
     role = roles[chosen.pk]
