@@ -6,12 +6,12 @@ from django import forms
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from common.data_version import versioned_many
 from common.tabular import Column
 from common.widgets import QuickSelect
 from enterprises.models import assigned_organisations
 from programme.models import Action, Qpv
 
-from .figures_cache import versioned_many
 from .models import Convention
 
 

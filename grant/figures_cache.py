@@ -17,13 +17,13 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
-from common.data_version import VERSION_KEY, current_version, new_version
+from common.data_version import TTL, VERSION_KEY, cached_many, current_version, new_version
 from enterprises.signals import records_changed
 
 from .indicators import programme_figures, public_programme_figures
 
 logger = logging.getLogger(__name__)
-FIGURES_TTL = 10 * 60  # seconds
+FIGURES_TTL = TTL  # seconds: the data version's bound (common.data_version)
 
 # The models whose rows the figures read (grant/indicators/).
 WATCHED = [
@@ -91,51 +91,6 @@ def connect():
     records_changed.connect(data_changed, dispatch_uid="figures-bulk")
 
 
-def cached_many(entries, refresh=()):
-    """{name: value} for entries {name: (key, compute)}, read in one round trip to the
-    cache: a value missing (or None, or named in `refresh`) is computed, and the computed
-    ones are kept for FIGURES_TTL in one write. An entry without a key (no cache to key
-    it by) is computed each time. A cache that fails only costs the computations."""
-    wanted = [key for name, (key, _) in entries.items() if key is not None and name not in refresh]
-    try:
-        found = cache.get_many(wanted) if wanted else {}
-    except Exception:
-        logger.warning("Cache injoignable : valeurs du pilotage recalculées", exc_info=True)
-        found = {}
-    values, missing = {}, {}
-    for name, (key, compute) in entries.items():
-        value = None if name in refresh else found.get(key)
-        if value is None:
-            value = compute()
-            if key is not None:
-                missing[key] = value
-        values[name] = value
-    if missing:
-        try:
-            cache.set_many(missing, FIGURES_TTL)
-        except Exception:
-            logger.warning("Cache injoignable : valeurs du pilotage non gardées", exc_info=True)
-    return values
-
-
-def versioned_many(computes):
-    """(version, {name: value}) for several values kept under the data's version, as
-    common.data_version.versioned keeps one (same keys: `name:version`), read in one
-    round trip after the version: a page that needs three of them made six. Without a
-    cache that answers, computed each time (version None)."""
-    try:
-        version = current_version()
-    except Exception:
-        logger.warning("Cache injoignable : valeurs du pilotage recalculées", exc_info=True)
-        version = None
-    return version, cached_many(
-        {
-            name: (None if version is None else f"{name}:{version}", compute)
-            for name, compute in computes.items()
-        }
-    )
-
-
 def figures_key(start, end, convention, filters, version=None):
     """The key of programme_figures(start, end, convention, **filters) under `version`
     (the data's version, read when not given)."""
@@ -147,20 +102,16 @@ def figures_key(start, end, convention, filters, version=None):
 
 def _cached(key, compute, refresh=False):
     """compute()'s result kept in the cache under key() (a callable: reading the version
-    needs the cache too). A cache that fails only costs the computation."""
+    needs the cache too), through common.data_version.cached_many. A cache that fails
+    only costs the computation."""
     try:
         key = key()
-        value = None if refresh else cache.get(key)
     except Exception:
         logger.warning("Cache injoignable : chiffres du pilotage recalculés", exc_info=True)
         return compute()
-    if value is None:
-        value = compute()
-        try:
-            cache.set(key, value, FIGURES_TTL)
-        except Exception:
-            logger.warning("Cache injoignable : chiffres du pilotage non gardés", exc_info=True)
-    return value
+    return cached_many({"figures": (key, compute)}, refresh={"figures"} if refresh else ())[
+        "figures"
+    ]
 
 
 def cached_programme_figures(start, end, convention=None, refresh=False, version=None, **filters):

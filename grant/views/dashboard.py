@@ -9,17 +9,12 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
 
-from common.data_version import versioned
+from common.data_version import cached_many, versioned, versioned_many
 from common.exports import export_response
 from common.perms import staff_only
 from grant.charts import programme_charts
 from grant.dashboard import CACHED, TABLES, DashboardFilters
-from grant.figures_cache import (
-    cached_many,
-    cached_programme_figures,
-    figures_key,
-    versioned_many,
-)
+from grant.figures_cache import cached_programme_figures, figures_key
 from grant.indicators import (
     grant_executions,
 )

@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from common.data_version import versioned_many
 from grant.dashboard import DashboardFilters
-from grant.figures_cache import versioned_many
 
 from ..factories import (
     ActionFactory,
@@ -160,7 +160,7 @@ def test_versioned_many_computes_once_and_survives_a_cache_that_fails(monkeypatc
     assert versioned_many({"test:a": compute})[1] == {"test:a": "valeur"}
     assert len(calls) == 1
 
-    from grant import figures_cache
+    from common import data_version
 
     class Down:
         def get_many(self, keys):
@@ -168,14 +168,14 @@ def test_versioned_many_computes_once_and_survives_a_cache_that_fails(monkeypatc
 
         set_many = get_many
 
-    monkeypatch.setattr(figures_cache, "cache", Down())
+    monkeypatch.setattr(data_version, "cache", Down())
     assert versioned_many({"test:a": compute})[1] == {"test:a": "valeur"}
     assert len(calls) == 2
 
     def no_version():
         raise ConnectionError
 
-    monkeypatch.setattr(figures_cache, "current_version", no_version)
+    monkeypatch.setattr(data_version, "current_version", no_version)
     assert versioned_many({"test:a": compute}) == (None, {"test:a": "valeur"})
     assert len(calls) == 3
 
@@ -183,12 +183,12 @@ def test_versioned_many_computes_once_and_survives_a_cache_that_fails(monkeypatc
 def test_pilotage_without_a_cache_that_answers_computes_everything(
     client, staff, reference_data, monkeypatch
 ):
-    from grant import figures_cache
+    from common import data_version
 
     def no_version():
         raise ConnectionError
 
-    monkeypatch.setattr(figures_cache, "current_version", no_version)
+    monkeypatch.setattr(data_version, "current_version", no_version)
     ActivityFactory(date=timezone.localdate())
     client.force_login(staff)
     for _ in range(2):
