@@ -32,20 +32,9 @@ def writing_organisations(user):
     return Organisation.objects.of(user, roles=WRITING_ROLES)
 
 
-def can_request_access(user):
-    """Ask the Métropole for access to an enterprise one cannot see: anyone who writes for
-    an organisation (staff already see every enterprise)."""
-    return not user.is_staff and writing_organisation_ids(user).exists()
-
-
-def can_create_enterprise(user):
-    """Staff, or anyone who writes for at least one organisation."""
-    return user.is_staff or writing_organisation_ids(user).exists()
-
-
-# writing_organisation_ids(user).exists() for any user, compiled to SQL once per process
-# (decision 012): the list asks it on every visit. A user that no one is marks the place
-# of the user's id.
+# Whether a user writes for an organisation (writing_organisation_ids, as one row or
+# none), compiled to SQL once per process (decision 012): the list and the enterprise's
+# forms ask it on every visit. A user that no one is marks the place of the user's id.
 WRITES = CompiledQuery(
     lambda user_id: (
         Membership.objects.active().of(User(pk=user_id), roles=WRITING_ROLES).values_list("pk")[:1]
@@ -54,13 +43,32 @@ WRITES = CompiledQuery(
 )
 
 
+def writes_for_an_organisation(user):
+    """Whether the user is a conseiller or administrateur of an active organisation."""
+    return bool(WRITES(user_id=user.pk))
+
+
+def can_request_access(user, writes=None):
+    """Ask the Métropole for access to an enterprise one cannot see: anyone who writes for
+    an organisation (staff already see every enterprise). `writes`: whether the user
+    writes for an organisation, when already read."""
+    if user.is_staff:
+        return False
+    return writes_for_an_organisation(user) if writes is None else writes
+
+
+def can_create_enterprise(user, writes=None):
+    """Staff, or anyone who writes for at least one organisation."""
+    if user.is_staff:
+        return True
+    return writes_for_an_organisation(user) if writes is None else writes
+
+
 def list_rights(user):
     """(can_create_enterprise, can_request_access) with one query: the list offers both,
     and both ask whether the user writes for an organisation."""
-    if user.is_staff:
-        return True, False
-    writes = bool(WRITES(user_id=user.pk))
-    return writes, writes
+    writes = None if user.is_staff else writes_for_an_organisation(user)
+    return can_create_enterprise(user, writes), can_request_access(user, writes)
 
 
 def can_edit_enterprise(user, enterprise):
@@ -133,7 +141,7 @@ def can_log_activity(user, writes=None):
     only read. `writes`: whether the user writes for an organisation, when already read."""
     if user.is_staff:
         return True
-    return writing_organisation_ids(user).exists() if writes is None else writes
+    return writes_for_an_organisation(user) if writes is None else writes
 
 
 def can_edit_activity(user, activity, today=None):
@@ -160,7 +168,7 @@ def can_assign(user, writes=None):
         return True
     if not settings.ASSIGNMENTS_BY_CONSEILLERS:
         return False
-    return writing_organisation_ids(user).exists() if writes is None else writes
+    return writes_for_an_organisation(user) if writes is None else writes
 
 
 def inbox_organisations(user):
